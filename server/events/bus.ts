@@ -1,0 +1,78 @@
+import { desc, gt, asc, lt } from "drizzle-orm";
+import type { Db } from "../db/connection";
+import { events } from "../db/schema";
+import { ephemeralEventTypes, type EventMap, type EventType, type FerryEvent } from "./types";
+
+type Listener = (event: FerryEvent) => void;
+
+const RING_SIZE = 2000;
+const KEEP_ROWS = 20_000;
+
+/**
+ * The typed event bus. Ids increase across restarts (the counter starts after the newest logged
+ * event), so a client that reconnects asks for "everything after N" and gets exactly that.
+ */
+export class EventBus {
+  private nextId: number;
+  private readonly ring: FerryEvent[] = [];
+  private readonly listeners = new Set<Listener>();
+  private sinceTrim = 0;
+
+  constructor(private readonly db: Db | null) {
+    const last = db?.select({ id: events.id }).from(events).orderBy(desc(events.id)).limit(1).get();
+    this.nextId = (last?.id ?? 0) + 1;
+  }
+
+  get lastId(): number {
+    return this.nextId - 1;
+  }
+
+  emit<T extends EventType>(type: T, data: EventMap[T]): FerryEvent<T> {
+    const event: FerryEvent<T> = { id: this.nextId++, type, time: Date.now(), data };
+    if (this.db && !ephemeralEventTypes.has(type)) {
+      this.db.insert(events).values({ id: event.id, type, time: event.time, data: JSON.stringify(data) }).run();
+      if (++this.sinceTrim >= 1000) this.trim();
+    }
+    this.ring.push(event);
+    if (this.ring.length > RING_SIZE) this.ring.splice(0, this.ring.length - RING_SIZE);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        // A broken subscriber must not stop the others or the emitter.
+        console.error("event listener failed:", err);
+      }
+    }
+    return event;
+  }
+
+  /** Events with id > afterId, oldest first, from memory when possible, else from the log. */
+  since(afterId: number, limit = 500): FerryEvent[] {
+    const first = this.ring[0];
+    if (first && afterId >= first.id - 1) return this.ring.filter((e) => e.id > afterId).slice(0, limit);
+    if (!this.db) return this.ring.filter((e) => e.id > afterId).slice(0, limit);
+    return this.db
+      .select()
+      .from(events)
+      .where(gt(events.id, afterId))
+      .orderBy(asc(events.id))
+      .limit(limit)
+      .all()
+      .map((row) => ({ id: row.id, type: row.type as EventType, time: row.time, data: JSON.parse(row.data) }));
+  }
+
+  /** The newest events, newest last. */
+  recent(limit = 50): FerryEvent[] {
+    return this.since(Math.max(0, this.lastId - limit), limit);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private trim() {
+    this.sinceTrim = 0;
+    this.db?.delete(events).where(lt(events.id, this.nextId - KEEP_ROWS)).run();
+  }
+}

@@ -1,0 +1,82 @@
+import path from "node:path";
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import { bootNode } from "./boot";
+import { parseNodeOptions, UsageError } from "./flags";
+import { createFerryServer, type PageHandler } from "./http";
+import { ensureNextBuild } from "./next-build";
+import { setRuntime } from "./runtime";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const log = (line: string) => console.log(`[ferry] ${line}`);
+
+function splitHostPort(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(":");
+  return { host: address.slice(0, i).replace(/^\[|\]$/g, ""), port: Number(address.slice(i + 1)) };
+}
+
+async function main() {
+  const options = parseNodeOptions(process.argv.slice(2), process.env);
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  const booted = await bootNode(options);
+  const { rt } = booted;
+  setRuntime(rt);
+  if (booted.createdIdentity) log(`generated a new device certificate in ${rt.home}`);
+  if (booted.generatedPassword)
+    log(`created user "admin" with password: ${booted.generatedPassword}   (shown once; change it in Settings)`);
+
+  // Next comes after the runtime exists: pages only ever read it.
+  if (!options.dev) ensureNextBuild(ROOT, log);
+  const { default: next } = await import("next");
+  const { host, port } = splitHostPort(rt.addresses.gui);
+  const app = next({ dev: options.dev, dir: ROOT, hostname: host, port, quiet: true });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const pages: PageHandler = (req, res) => handle(req, res);
+
+  const web = createFerryServer(rt, pages);
+  await new Promise<void>((resolve, reject) => {
+    web.server.once("error", reject);
+    web.server.listen(port, host, () => resolve());
+  });
+  const actual = web.server.address();
+  const actualPort = typeof actual === "object" && actual ? actual.port : port;
+  rt.addresses.gui = `${host.includes(":") ? `[${host}]` : host}:${actualPort}`;
+  const guiUrl = `http://${rt.addresses.gui}`;
+  // The CLI finds a running node through its home directory.
+  fs.writeFileSync(path.join(rt.home, "gui-address"), guiUrl + "\n");
+  rt.events.emit("node.started", { deviceId: rt.identity.deviceId, version: rt.version, gui: guiUrl });
+  log(`device ID ${rt.identity.deviceId}`);
+  log(`ready: console on ${guiUrl}, home ${rt.home}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    const force = setTimeout(() => {
+      log("shutdown took longer than 10 s; exiting");
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    try {
+      rt.events.emit("node.stopping", { reason: signal });
+      await web.close();
+      await app.close?.();
+    } finally {
+      // Every write is a synchronous transaction, so once the sockets are closed none is half done.
+      booted.dbHandle.close();
+      setRuntime(undefined);
+    }
+    log("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err) => {
+  if (err instanceof UsageError) console.error(err.message);
+  else console.error(`[ferry] cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(err instanceof UsageError ? 2 : 1);
+});
