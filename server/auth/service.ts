@@ -62,7 +62,8 @@ export class AuthService {
   }
 
   async login(username: string, password: string, remoteAddress: string | null): Promise<{ token: string; user: SessionUser }> {
-    const keys = [`addr:${remoteAddress ?? "?"}`, `user:${username}`];
+    // Keyed by remote address only: keying by user name too would let anyone lock the admin out.
+    const keys = [`addr:${remoteAddress ?? "?"}`];
     const wait = this.throttle.retryAfter(keys);
     if (wait > 0)
       throw new AuthError("throttled", `Too many failed attempts. Try again in ${Math.ceil(wait / 1000)} s.`, wait);

@@ -1,7 +1,7 @@
 /**
- * Slows down repeated wrong passwords. Failures are counted per remote address and per user name;
+ * Slows down repeated wrong passwords. Failures are counted per key (the service uses the remote address);
  * after FREE_ATTEMPTS the next attempt must wait, and the wait doubles with each further failure
- * (1 s, 2 s, 4 s … capped at MAX_DELAY_MS). A success clears the counters for that address and name.
+ * (1 s, 2 s, 4 s … capped at MAX_DELAY_MS). A success clears the counters for those keys.
  */
 const FREE_ATTEMPTS = 3;
 const BASE_DELAY_MS = 1000;

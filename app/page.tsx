@@ -1,3 +1,0 @@
-export default function Dashboard() {
-  return <main className="p-6">Ferry</main>;
-}
