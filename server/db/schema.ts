@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, integer, index, uniqueIndex, blob } from "drizzle-orm/sqlite-core";
 
 /** Key/value settings the user edits in the console (device name, addresses, language…). JSON values. */
 export const settings = sqliteTable("settings", {
@@ -58,4 +58,164 @@ export const audit = sqliteTable(
     detail: text("detail").notNull(),
   },
   (t) => [index("audit_time").on(t.time)],
+);
+
+// ---------------------------------------------------------------- sync: configuration
+
+/** Devices this node talks to (Syncthing's <device> elements). */
+export const devices = sqliteTable("devices", {
+  deviceId: text("device_id").primaryKey(),
+  name: text("name").notNull().default(""),
+  /** JSON array of "tcp://host:port" or "dynamic". */
+  addresses: text("addresses").notNull().default('["dynamic"]'),
+  introducer: integer("introducer", { mode: "boolean" }).notNull().default(false),
+  paused: integer("paused", { mode: "boolean" }).notNull().default(false),
+  compression: text("compression").notNull().default("metadata"),
+  certName: text("cert_name").notNull().default(""),
+  addedAt: integer("added_at").notNull(),
+  lastSeenAt: integer("last_seen_at"),
+  lastAddress: text("last_address"),
+  clientName: text("client_name"),
+  clientVersion: text("client_version"),
+  /** Send / receive limits in KiB/s; 0 = unlimited. */
+  maxSendKbps: integer("max_send_kbps").notNull().default(0),
+  maxRecvKbps: integer("max_recv_kbps").notNull().default(0),
+});
+
+/** Folders this node syncs (Syncthing's <folder> elements). */
+export const folders = sqliteTable("folders", {
+  id: text("id").primaryKey(),
+  label: text("label").notNull().default(""),
+  path: text("path").notNull(),
+  /** sendreceive | sendonly | receiveonly */
+  type: text("type").notNull().default("sendreceive"),
+  paused: integer("paused", { mode: "boolean" }).notNull().default(false),
+  rescanIntervalS: integer("rescan_interval_s").notNull().default(3600),
+  fsWatcherEnabled: integer("fs_watcher_enabled", { mode: "boolean" }).notNull().default(true),
+  fsWatcherDelayS: integer("fs_watcher_delay_s").notNull().default(10),
+  ignorePerms: integer("ignore_perms", { mode: "boolean" }).notNull().default(false),
+  maxConflicts: integer("max_conflicts").notNull().default(10),
+  /** JSON: {type: "none"|"trashcan"|"simple"|"staggered", params: {...}} */
+  versioning: text("versioning").notNull().default('{"type":"none","params":{}}'),
+  /** Our index ID for this folder (uint64 as decimal text); a new one means "start over". */
+  indexId: text("index_id").notNull(),
+  /** Highest local sequence number given out so far. */
+  maxSequence: integer("max_sequence").notNull().default(0),
+  /** Failover epoch: counter and the primary's device ID (DESIGN.md, DR semantics). */
+  epoch: integer("epoch").notNull().default(0),
+  epochPrimary: text("epoch_primary"),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Which devices share which folder, and what we know of each device's index of it. */
+export const folderDevices = sqliteTable(
+  "folder_devices",
+  {
+    folderId: text("folder_id")
+      .notNull()
+      .references(() => folders.id, { onDelete: "cascade" }),
+    deviceId: text("device_id")
+      .notNull()
+      .references(() => devices.deviceId, { onDelete: "cascade" }),
+    /** The index ID the peer announced for its own files, and the highest sequence of it we hold. */
+    remoteIndexId: text("remote_index_id").notNull().default("0"),
+    remoteMaxSequence: integer("remote_max_sequence").notNull().default(0),
+  },
+  (t) => [uniqueIndex("folder_devices_pk").on(t.folderId, t.deviceId)],
+);
+
+/** Devices that tried to connect but are not configured: shown for Accept / Ignore. */
+export const pendingDevices = sqliteTable("pending_devices", {
+  deviceId: text("device_id").primaryKey(),
+  name: text("name").notNull().default(""),
+  address: text("address").notNull().default(""),
+  firstSeenAt: integer("first_seen_at").notNull(),
+  lastSeenAt: integer("last_seen_at").notNull(),
+  ignored: integer("ignored", { mode: "boolean" }).notNull().default(false),
+});
+
+/** Folders a configured device offers that we don't share with it yet. */
+export const pendingFolders = sqliteTable(
+  "pending_folders",
+  {
+    folderId: text("folder_id").notNull(),
+    deviceId: text("device_id").notNull(),
+    label: text("label").notNull().default(""),
+    /** The offering device's folder type (sendreceive…) for the accept dialog. */
+    type: text("type").notNull().default("sendreceive"),
+    firstSeenAt: integer("first_seen_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    ignored: integer("ignored", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [uniqueIndex("pending_folders_pk").on(t.folderId, t.deviceId)],
+);
+
+// ---------------------------------------------------------------- sync: index
+
+/**
+ * One row per file per device: device_id "" is this node's own index (local_flags, inode and the
+ * scan fingerprint apply to it); other rows are what each peer announced. Blocks are stored as
+ * the concatenated 32-byte SHA-256 hashes; offsets and sizes follow from size and block_size.
+ */
+export const files = sqliteTable(
+  "files",
+  {
+    folderId: text("folder_id").notNull(),
+    deviceId: text("device_id").notNull(),
+    name: text("name").notNull(),
+    type: integer("type").notNull(),
+    size: integer("size").notNull(),
+    permissions: integer("permissions").notNull(),
+    modifiedS: integer("modified_s").notNull(),
+    modifiedNs: integer("modified_ns").notNull(),
+    modifiedBy: text("modified_by").notNull(),
+    deleted: integer("deleted", { mode: "boolean" }).notNull(),
+    invalid: integer("invalid", { mode: "boolean" }).notNull(),
+    noPermissions: integer("no_permissions", { mode: "boolean" }).notNull(),
+    /** JSON [[shortId, value], …] with decimal strings (uint64). */
+    version: text("version").notNull(),
+    sequence: integer("sequence").notNull(),
+    blockSize: integer("block_size").notNull(),
+    blockHashes: blob("block_hashes", { mode: "buffer" }),
+    symlinkTarget: text("symlink_target").notNull().default(""),
+    /** Local only: receive-only changes, ignored, unsupported… (Syncthing's FlagLocal*). */
+    localFlags: integer("local_flags").notNull().default(0),
+    inode: integer("inode"),
+  },
+  (t) => [
+    uniqueIndex("files_pk").on(t.folderId, t.deviceId, t.name),
+    index("files_sequence").on(t.folderId, t.deviceId, t.sequence),
+  ],
+);
+
+/** Where each block of a local file lives, so a pull can copy it instead of fetching it. */
+export const blocks = sqliteTable(
+  "blocks",
+  {
+    hash: blob("hash", { mode: "buffer" }).notNull(),
+    folderId: text("folder_id").notNull(),
+    name: text("name").notNull(),
+    blockIndex: integer("block_index").notNull(),
+    offset: integer("offset").notNull(),
+    size: integer("size").notNull(),
+  },
+  (t) => [index("blocks_hash").on(t.hash), index("blocks_file").on(t.folderId, t.name)],
+);
+
+/** Conflicts found or made by the puller or the scanner, for the review screen. */
+export const conflicts = sqliteTable(
+  "conflicts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    folderId: text("folder_id").notNull(),
+    name: text("name").notNull(),
+    conflictName: text("conflict_name").notNull(),
+    detectedAt: integer("detected_at").notNull(),
+    /** JSON of each side: {device, version, size, modifiedS, modifiedNs, hash}. */
+    winner: text("winner").notNull(),
+    loser: text("loser").notNull(),
+    resolvedAt: integer("resolved_at"),
+    resolution: text("resolution"),
+  },
+  (t) => [index("conflicts_folder").on(t.folderId, t.resolvedAt), uniqueIndex("conflicts_copy").on(t.folderId, t.conflictName)],
 );
