@@ -29,7 +29,7 @@ function splitGlobal(argv: string[]) {
   return { opts, rest };
 }
 
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+export async function runCli(argv: string[], env: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
   let target: Target | null = null;
   try {
     const { opts, rest } = splitGlobal(argv);

@@ -40,7 +40,9 @@ function checkListen(value: string, name: string): string[] {
 }
 
 /** Flags win over environment variables, which win over stored settings (applied later). */
-export function parseNodeOptions(argv: string[], env: NodeJS.ProcessEnv): NodeOptions {
+export type Env = Record<string, string | undefined>;
+
+export function parseNodeOptions(argv: string[], env: Env): NodeOptions {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];

@@ -30,7 +30,7 @@ function readIfExists(file: string): string | null {
  * (`--home` / FERRY_HOME, default ./data), then FERRY_GUI, then the default console address.
  * The API key comes from `--api-key`, FERRY_API_KEY, or the home directory.
  */
-export function resolveTarget(opts: { home?: string; gui?: string; apiKey?: string }, env: NodeJS.ProcessEnv): Target {
+export function resolveTarget(opts: { home?: string; gui?: string; apiKey?: string }, env: Record<string, string | undefined>): Target {
   const home = path.resolve(opts.home ?? env.FERRY_HOME ?? "data");
   const fromHome = readIfExists(path.join(home, "gui-address"));
   const gui = opts.gui ?? fromHome ?? env.FERRY_GUI ?? "127.0.0.1:8484";

@@ -4,7 +4,7 @@ import { parseNodeOptions, UsageError } from "../../../server/flags";
 
 describe("node flags and environment", () => {
   it("defaults to ./data and leaves addresses to the stored settings", () => {
-    const o = parseNodeOptions([], {} as NodeJS.ProcessEnv);
+    const o = parseNodeOptions([], {});
     expect(o.home).toBe(path.resolve("data"));
     expect(o.gui).toBeNull();
     expect(o.listen).toBeNull();
@@ -12,16 +12,16 @@ describe("node flags and environment", () => {
   });
 
   it("takes FERRY_* variables, and flags win over them", () => {
-    const env: NodeJS.ProcessEnv = { FERRY_HOME: "/tmp/a", FERRY_GUI: "127.0.0.1:9000", FERRY_LISTEN: "tcp://127.0.0.1:22001", FERRY_DISCOVERY: "off" };
+    const env = { FERRY_HOME: "/tmp/a", FERRY_GUI: "127.0.0.1:9000", FERRY_LISTEN: "tcp://127.0.0.1:22001", FERRY_DISCOVERY: "off" };
     expect(parseNodeOptions([], env)).toMatchObject({ home: "/tmp/a", gui: "127.0.0.1:9000", listen: ["tcp://127.0.0.1:22001"], discovery: false });
     const o = parseNodeOptions(["--home", "/tmp/b", "--gui=127.0.0.1:9001", "--listen", "tcp://127.0.0.1:1,tcp://[::1]:2", "--discovery=on"], env);
     expect(o).toMatchObject({ home: "/tmp/b", gui: "127.0.0.1:9001", listen: ["tcp://127.0.0.1:1", "tcp://[::1]:2"], discovery: true });
   });
 
   it("refuses malformed values with the flag named", () => {
-    expect(() => parseNodeOptions(["--gui", "nonsense"], {} as NodeJS.ProcessEnv)).toThrow(/--gui: expected HOST:PORT/);
-    expect(() => parseNodeOptions(["--listen", "udp://x:1"], {} as NodeJS.ProcessEnv)).toThrow(/--listen: expected tcp/);
-    expect(() => parseNodeOptions(["--discovery=maybe"], {} as NodeJS.ProcessEnv)).toThrow(UsageError);
-    expect(() => parseNodeOptions(["--bogus"], {} as NodeJS.ProcessEnv)).toThrow(/unknown argument/);
+    expect(() => parseNodeOptions(["--gui", "nonsense"], {})).toThrow(/--gui: expected HOST:PORT/);
+    expect(() => parseNodeOptions(["--listen", "udp://x:1"], {})).toThrow(/--listen: expected tcp/);
+    expect(() => parseNodeOptions(["--discovery=maybe"], {})).toThrow(UsageError);
+    expect(() => parseNodeOptions(["--bogus"], {})).toThrow(/unknown argument/);
   });
 });
