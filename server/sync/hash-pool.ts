@@ -1,0 +1,133 @@
+// Hashes files on worker threads so a scan uses every core and the event loop stays free.
+// Big files are cut into block-aligned chunks, so even one large file keeps all workers busy.
+import { availableParallelism } from "node:os";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { blockSizeFor, type BlockInfo, type HashedFile } from "./blocks";
+
+export interface HashTask {
+  id: number;
+  path: string;
+  blockSize: number;
+  firstBlock: number;
+  /** Undefined for a file's last chunk: read to EOF, like a single-threaded hash. */
+  blockCount?: number;
+  weakHash: boolean;
+}
+
+export type HashTaskResult = { id: number; blocks: BlockInfo[]; error?: undefined } | { id: number; error: string };
+
+export interface HashPoolOptions {
+  /** Default: the number of cores. */
+  workers?: number;
+  /** Bytes per task, rounded to whole blocks. Default 64 MiB. */
+  chunkBytes?: number;
+  weakHash?: boolean;
+}
+
+function startWorker(): Worker {
+  const self = fileURLToPath(import.meta.url);
+  const ext = path.extname(self);
+  const target = new URL(`./hash-worker${ext}`, import.meta.url);
+  if (ext !== ".ts") return new Worker(target);
+  // Running from source (tsx, vitest): Node 20 cannot load .ts in a worker by itself, so the
+  // worker registers tsx's loader first and then imports the TypeScript module.
+  const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(target.href)}); });`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+interface Pending {
+  resolve: (blocks: BlockInfo[]) => void;
+  reject: (err: Error) => void;
+}
+
+export class HashPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: HashTask[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly chunkBytes: number;
+  private readonly weakHash: boolean;
+
+  constructor(options: HashPoolOptions = {}) {
+    this.chunkBytes = options.chunkBytes ?? 64 * 1024 * 1024;
+    this.weakHash = options.weakHash ?? true;
+    const count = Math.max(1, options.workers ?? availableParallelism());
+    for (let i = 0; i < count; i++) {
+      const worker = startWorker();
+      worker.on("message", (result: HashTaskResult) => this.finish(worker, result));
+      worker.on("error", (err) => this.failAll(err));
+      worker.unref();
+      this.workers.push(worker);
+      this.idle.push(worker);
+    }
+  }
+
+  async hashFile(filePath: string): Promise<HashedFile> {
+    const size = (await stat(filePath)).size;
+    const blockSize = blockSizeFor(size);
+    const blocksPerChunk = Math.max(1, Math.floor(this.chunkBytes / blockSize));
+    const totalBlocks = Math.max(1, Math.ceil(size / blockSize));
+    const parts: Promise<BlockInfo[]>[] = [];
+    for (let first = 0; first < totalBlocks; first += blocksPerChunk) {
+      const last = first + blocksPerChunk >= totalBlocks;
+      parts.push(this.submit({ path: filePath, blockSize, firstBlock: first, blockCount: last ? undefined : blocksPerChunk, weakHash: this.weakHash }));
+    }
+    const blocks = (await Promise.all(parts)).flat();
+    const end = blocks[blocks.length - 1];
+    return { size: end ? end.offset + end.size : 0, blockSize, blocks };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private submit(task: Omit<HashTask, "id">): Promise<BlockInfo[]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.queue.push({ ...task, id });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.pop()!;
+      worker.ref(); // keep the process alive while work is outstanding
+      worker.postMessage(this.queue.shift());
+    }
+  }
+
+  private finish(worker: Worker, result: HashTaskResult): void {
+    worker.unref();
+    this.idle.push(worker);
+    const waiter = this.pending.get(result.id);
+    this.pending.delete(result.id);
+    if (result.error !== undefined) {
+      waiter?.reject(new Error(result.error));
+    } else {
+      // Buffers arrive as plain Uint8Arrays after structured cloning.
+      waiter?.resolve(result.blocks.map((b) => ({ ...b, hash: Buffer.from(b.hash.buffer, b.hash.byteOffset, b.hash.byteLength) })));
+    }
+    this.pump();
+  }
+
+  private failAll(err: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(err);
+    this.pending.clear();
+  }
+}
+
+/** Hashes many files on a temporary pool; results are in the order of `paths`. */
+export async function hashFilesParallel(paths: string[], options: HashPoolOptions = {}): Promise<HashedFile[]> {
+  const pool = new HashPool(options);
+  try {
+    return await Promise.all(paths.map((p) => pool.hashFile(p)));
+  } finally {
+    await pool.close();
+  }
+}
