@@ -2,6 +2,7 @@
  * BEP framing (bep.md §3, §4): the Hello frame, the post-Hello message frame with
  * optional LZ4, and a streaming FrameReader that turns socket chunks into messages.
  */
+import { checkFilename, checkIndex } from "./consistency";
 import { ProtocolError } from "./errors";
 import { lz4CompressBlock, lz4DecompressBlock } from "./lz4";
 import {
@@ -180,17 +181,29 @@ export function encodeMessage(msg: BepMessage, opts: { compress?: CompressionMod
   return framed;
 }
 
-/** Decodes a message body (already decompressed) for a header type code. */
+/**
+ * Decodes a message body (already decompressed) for a header type code, applying the
+ * same consistency checks Syncthing's protocol layer does (names, block lists).
+ */
 export function decodeMessageBody(typeCode: number, body: Uint8Array): BepMessage | UnknownMessage {
   switch (typeCode) {
     case MessageType.ClusterConfig:
       return { type: "clusterConfig", message: decodeClusterConfig(body) };
-    case MessageType.Index:
-      return { type: "index", message: decodeIndex(body) };
-    case MessageType.IndexUpdate:
-      return { type: "indexUpdate", message: decodeIndex(body) };
-    case MessageType.Request:
-      return { type: "request", message: decodeRequest(body) };
+    case MessageType.Index: {
+      const message = decodeIndex(body);
+      checkIndex(message);
+      return { type: "index", message };
+    }
+    case MessageType.IndexUpdate: {
+      const message = decodeIndex(body);
+      checkIndex(message);
+      return { type: "indexUpdate", message };
+    }
+    case MessageType.Request: {
+      const message = decodeRequest(body);
+      checkFilename(message.name);
+      return { type: "request", message };
+    }
     case MessageType.Response:
       return { type: "response", message: decodeResponse(body) };
     case MessageType.DownloadProgress:

@@ -2,6 +2,7 @@
 export { ProtocolError } from "./errors";
 export { DeviceId, luhn32, shortIdToString } from "./deviceid";
 export * from "./fileinfo";
+export { checkFileInfo, checkFilename, checkIndex } from "./consistency";
 export * from "./messages";
 export * from "./framing";
 export { lz4CompressBlock, lz4DecompressBlock, lz4CompressBound } from "./lz4";
