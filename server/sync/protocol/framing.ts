@@ -251,7 +251,11 @@ export class FrameReader {
     return this.buffered;
   }
 
-  /** Adds a chunk and returns all frames it completed (possibly none). */
+  /**
+   * Adds a chunk and returns all frames it completed (possibly none). If the chunk also
+   * holds garbage, the frames before it are lost with the throw; use push() and next()
+   * to act on each frame before the error surfaces.
+   */
   feed(chunk: Uint8Array): DecodedFrame[] {
     this.push(chunk);
     const out: DecodedFrame[] = [];
