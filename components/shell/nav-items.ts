@@ -1,0 +1,16 @@
+import type { MessageKey } from "@/components/i18n/catalog";
+
+export interface NavItem {
+  href: string;
+  /** Catalog key of the label (add it to en.ts and ru.ts). */
+  label: MessageKey;
+}
+
+/**
+ * The console's navigation, in display order. A screen adds its entry here when its feature
+ * exists, e.g. `{ href: "/devices", label: "nav.devices" }`.
+ */
+export const navItems: NavItem[] = [
+  { href: "/", label: "nav.dashboard" },
+  { href: "/settings", label: "nav.settings" },
+];
