@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { useT } from "@/components/i18n/i18n-provider";
-import { errorMessage } from "@/components/trpc/errors";
+import { errorMessage, fieldErrors } from "@/components/trpc/errors";
+import type { MessageKey } from "@/components/i18n/catalog";
 import { useTRPC } from "@/components/trpc/trpc";
 import { Card } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
@@ -22,6 +23,13 @@ const splitLines = (text: string) =>
     .split(/[\n,]/)
     .map((s) => s.trim())
     .filter(Boolean);
+
+const FIELD_LABELS: Record<string, MessageKey> = {
+  deviceName: "settings.deviceName",
+  guiAddress: "settings.guiAddress",
+  listenAddresses: "settings.listenAddresses",
+  localDiscovery: "settings.localDiscovery",
+};
 
 function EffectiveNote({ id, value }: { id: string; value: string }) {
   const t = useT();
@@ -73,6 +81,14 @@ export function GeneralForm() {
     update.mutate(patch);
   }
 
+  const saveError = update.error
+    ? fieldErrors(update.error)
+        .map((f) => {
+          const field = f.path.split(".")[0];
+          return `${FIELD_LABELS[field] ? t(FIELD_LABELS[field]) : field}: ${f.message}`;
+        })
+        .join("; ") || errorMessage(update.error)
+    : null;
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft({ ...draft, [key]: value });
   const listenDiffers = stored.listenAddresses.join("\n") !== effective.listen.join("\n");
 
@@ -129,7 +145,7 @@ export function GeneralForm() {
             <EffectiveNote id="localDiscovery-effective" value={effective.discovery ? t("common.on") : t("common.off")} />
           )}
         </div>
-        {update.error && <Notice tone="error">{errorMessage(update.error)}</Notice>}
+        {saveError && <Notice tone="error">{saveError}</Notice>}
         {result && !update.isPending && (
           <Notice tone={result.restartNeeded ? "info" : "success"}>
             {result.changed.length === 0 ? t("settings.unchanged") : result.restartNeeded ? `${t("settings.saved")} ${t("settings.restartNeeded")}` : t("settings.saved")}

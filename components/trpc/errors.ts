@@ -23,3 +23,10 @@ export function goToLogin() {
   const next = location.pathname + location.search;
   location.assign(`/login?next=${encodeURIComponent(next)}`);
 }
+
+/** Per-field problems the server found in the input (the errorFormatter adds them for zod errors). */
+export function fieldErrors(err: unknown): { path: string; message: string }[] {
+  if (!(err instanceof TRPCClientError)) return [];
+  const fields = (err.data as { fields?: unknown } | undefined)?.fields;
+  return Array.isArray(fields) ? (fields as { path: string; message: string }[]) : [];
+}

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, logIn, openConsole } from "../support/browser";
+import { inlineError, launchBrowser, logIn, openConsole } from "../support/browser";
 import { startNode, type NodeProcess } from "../support/node-process";
 
 let node: NodeProcess;
@@ -33,7 +33,7 @@ describe("login", () => {
     await page.getByLabel("User name").fill("admin");
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Log in" }).click();
-    const alert = page.getByRole("alert");
+    const alert = inlineError(page);
     await alert.waitFor();
     expect(await alert.textContent()).toBe("Wrong user name or password.");
     expect(new URL(page.url()).pathname).toBe("/login");
@@ -70,7 +70,7 @@ describe("login", () => {
     await page.goto("/login");
     await page.getByLabel("User name").fill("admin");
     await page.getByLabel("Password").fill("wrong-again");
-    const alert = page.getByRole("alert");
+    const alert = inlineError(page);
     for (let i = 0; i < 5; i++) {
       await page.getByRole("button", { name: "Log in" }).click();
       await page.waitForFunction(() => !document.querySelector("button[type=submit]")?.hasAttribute("disabled"));

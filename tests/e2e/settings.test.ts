@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, logIn, openConsole } from "../support/browser";
+import { inlineError, launchBrowser, logIn, openConsole } from "../support/browser";
 import { callApi, startNode, type NodeProcess } from "../support/node-process";
 
 let node: NodeProcess;
@@ -44,7 +44,7 @@ describe("settings", () => {
 
     await page.getByLabel("Console address").fill("not an address");
     await page.getByRole("button", { name: "Save" }).click();
-    expect(await page.getByRole("alert").textContent()).toContain("guiAddress");
+    expect(await inlineError(page).textContent()).toBe("Console address: expected host:port");
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -61,12 +61,12 @@ describe("settings", () => {
     await next.fill("brand-new-secret-1");
     await repeat.fill("brand-new-secret-2");
     await submit.click();
-    expect(await page.getByRole("alert").textContent()).toBe("The new passwords do not match.");
+    expect(await inlineError(page).textContent()).toBe("The new passwords do not match.");
 
     await current.fill("not-my-password");
     await repeat.fill("brand-new-secret-1");
     await submit.click();
-    await page.getByRole("alert").filter({ hasText: "The current password is wrong." }).waitFor();
+    await inlineError(page).filter({ hasText: "The current password is wrong." }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/settings"); // a wrong current password is not a logout
 
     await current.fill(node.password);
@@ -79,7 +79,7 @@ describe("settings", () => {
     await fresh.page.getByLabel("User name").fill("admin");
     await fresh.page.getByLabel("Password").fill(node.password);
     await fresh.page.getByRole("button", { name: "Log in" }).click();
-    await fresh.page.getByRole("alert").filter({ hasText: "Wrong user name or password." }).waitFor();
+    await inlineError(fresh.page).filter({ hasText: "Wrong user name or password." }).waitFor();
     await logIn(fresh.page, "brand-new-secret-1");
     await fresh.page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
     expect([...errors, ...fresh.errors]).toEqual([]);
