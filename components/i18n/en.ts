@@ -6,7 +6,6 @@ export const en = {
   "app.name": "Ferry",
   "app.loading": "Loading…",
   "app.error": "Something went wrong: {message}",
-  "app.retry": "Try again",
 
   "nav.label": "Main",
   "nav.dashboard": "Dashboard",
@@ -31,8 +30,6 @@ export const en = {
   "common.save": "Save",
   "common.saving": "Saving…",
   "common.cancel": "Cancel",
-  "common.yes": "Yes",
-  "common.no": "No",
   "common.on": "On",
   "common.off": "Off",
 

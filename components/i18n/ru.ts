@@ -5,7 +5,6 @@ export const ru: Catalog = {
   "app.name": "Ferry",
   "app.loading": "Загрузка…",
   "app.error": "Что-то пошло не так: {message}",
-  "app.retry": "Повторить",
 
   "nav.label": "Основное меню",
   "nav.dashboard": "Обзор",
@@ -30,8 +29,6 @@ export const ru: Catalog = {
   "common.save": "Сохранить",
   "common.saving": "Сохранение…",
   "common.cancel": "Отмена",
-  "common.yes": "Да",
-  "common.no": "Нет",
   "common.on": "Вкл.",
   "common.off": "Выкл.",
 

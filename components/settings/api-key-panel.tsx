@@ -34,7 +34,9 @@ export function ApiKeyPanel() {
         <p className="text-sm text-slate-500">{t("settings.apiKeyHelp")}</p>
         <div className="flex flex-wrap items-center gap-2">
           <code data-testid="api-key" className="min-w-0 flex-1 break-all rounded-md border border-slate-200 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-800">
-            {revealed ? (key.data?.apiKey ?? t("app.loading")) : <span className="tracking-widest text-slate-400" aria-label={t("settings.apiKeyHidden")}>••••••••••••••••••••••••</span>}
+            {revealed ? (key.data?.apiKey ?? t("app.loading")) : <span className="block overflow-hidden whitespace-nowrap tracking-widest text-slate-400" aria-label={t("settings.apiKeyHidden")}>
+                ••••••••••••••••
+              </span>}
           </code>
           <button type="button" className={buttonSecondary} aria-pressed={revealed} onClick={() => setRevealed(!revealed)}>
             {revealed ? t("settings.hide") : t("settings.reveal")}

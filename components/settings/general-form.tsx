@@ -33,8 +33,9 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 
 function EffectiveNote({ id, value }: { id: string; value: string }) {
   const t = useT();
+  // The reason (flag, environment, pending restart) is explained once under the form.
   return (
-    <p id={id} data-testid={id} className="mt-1 rounded bg-amber-50 px-2 py-1 text-xs text-amber-900" title={t("settings.effectiveNote")}>
+    <p id={id} data-testid={id} className="mt-1 rounded bg-amber-50 px-2 py-1 text-xs text-amber-900">
       {t("settings.effective", { value })}
     </p>
   );
@@ -145,6 +146,9 @@ export function GeneralForm() {
             <EffectiveNote id="localDiscovery-effective" value={effective.discovery ? t("common.on") : t("common.off")} />
           )}
         </div>
+        {(stored.guiAddress !== effective.gui || listenDiffers || stored.localDiscovery !== effective.discovery) && (
+          <p className="text-xs text-slate-500">{t("settings.effectiveNote")}</p>
+        )}
         {saveError && <Notice tone="error">{saveError}</Notice>}
         {result && !update.isPending && (
           <Notice tone={result.restartNeeded ? "info" : "success"}>

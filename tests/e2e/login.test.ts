@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { inlineError, launchBrowser, logIn, openConsole } from "../support/browser";
-import { startNode, type NodeProcess } from "../support/node-process";
+import { callApi, startNode, type NodeProcess } from "../support/node-process";
 
 let node: NodeProcess;
 let browser: Browser;
@@ -61,6 +61,18 @@ describe("login", () => {
     await logIn(page, node.password, { next: "//example.invalid/x" });
     expect(new URL(page.url()).origin).toBe(new URL(node.url).origin);
     expect(new URL(page.url()).pathname).toBe("/");
+    await context.close();
+  });
+
+  test("a session that ends while a page is open sends the user to the login page", async () => {
+    const { page, context } = await openConsole(browser, node.url);
+    await logIn(page, node.password);
+    await page.getByTestId("device-id").waitFor();
+    await context.clearCookies();
+    // The settings.changed event makes the page refetch its status, which now answers 401.
+    await callApi(node, "settings.update", { deviceName: `ended-${Date.now()}` }, "mutation");
+    await page.waitForURL("**/login?next=%2F");
+    await page.getByRole("heading", { name: "Log in to Ferry" }).waitFor();
     await context.close();
   });
 
