@@ -1,0 +1,353 @@
+/**
+ * One authenticated BEP connection to one device, after TLS and the Hello exchange
+ * (bep.md §4). It owns the socket: framing, the ClusterConfig-first rule, Request/Response
+ * matching, keepalive pings, the receive timeout, and closing with a Close message.
+ * It knows nothing about folders; the model listens to its events.
+ */
+import { EventEmitter } from "node:events";
+import type { TLSSocket } from "node:tls";
+import {
+  ErrorCode,
+  FrameReader,
+  ProtocolError,
+  encodeMessage,
+  type BepMessage,
+  type ClusterConfig,
+  type CompressionMode,
+  type DecodedFrame,
+  type DeviceId,
+  type DownloadProgress,
+  type Hello,
+  type Index,
+  type Request,
+} from "./protocol";
+
+/** The peer answered a Request with a non-zero ErrorCode (1 generic, 2 no such file, 3 invalid file). */
+export class RequestError extends Error {
+  constructor(readonly code: number) {
+    super(`request failed with error code ${code} (${CODE_NAMES[code] ?? "unknown"})`);
+    this.name = "RequestError";
+  }
+}
+
+const CODE_NAMES: Record<number, string> = { 1: "generic", 2: "no such file", 3: "invalid file" };
+
+/** The connection closed before an answer arrived or before a message could be sent. */
+export class ConnectionClosedError extends Error {
+  constructor(readonly reason: string) {
+    super(`connection closed: ${reason}`);
+    this.name = "ConnectionClosedError";
+  }
+}
+
+export type RequestAnswer = { data: Uint8Array } | { code: number };
+
+export interface BepConnectionEvents {
+  clusterConfig: [ClusterConfig];
+  index: [Index];
+  indexUpdate: [Index];
+  downloadProgress: [DownloadProgress];
+  request: [req: Request, respond: (answer: RequestAnswer) => void];
+  closed: [reason: string];
+}
+
+/** Syncthing's keepalive values (bep.md §4); overridable so tests need not wait minutes. */
+export interface ConnectionTimings {
+  /** How often to check whether we have been silent long enough to ping (Syncthing: 45 s). */
+  pingCheckMs: number;
+  /** Ping when nothing was written for this long (Syncthing: PingSendInterval/2 = 45 s, so ≤ 90 s between writes). */
+  pingIdleMs: number;
+  /** Close with "read timeout" when nothing arrived for this long (Syncthing: 300 s, checked every 150 s). */
+  receiveTimeoutMs: number;
+  /** How long a Close may take to flush before the socket is destroyed (Syncthing: 10 s). */
+  closeFlushMs: number;
+}
+
+export const DEFAULT_TIMINGS: ConnectionTimings = { pingCheckMs: 45_000, pingIdleMs: 45_000, receiveTimeoutMs: 300_000, closeFlushMs: 10_000 };
+
+/**
+ * Bytes of Request data we may be serving at once. Above it the socket stops reading,
+ * so a peer flooding us with Requests fills its own TCP window, not our heap.
+ */
+const MAX_SERVING_BYTES = 64 * 1024 * 1024;
+
+export interface BepConnectionOptions {
+  socket: TLSSocket;
+  /** The reader that parsed the Hello; it may already hold bytes that followed it. */
+  reader: FrameReader;
+  deviceId: DeviceId;
+  remoteHello: Hello;
+  remoteAddress: string;
+  direction: "incoming" | "outgoing";
+  /** Bytes already read and written during the Hello exchange, so the counters cover the whole session. */
+  bytesIn?: number;
+  bytesOut?: number;
+  compression?: CompressionMode;
+  timings?: Partial<ConnectionTimings>;
+  log?: (line: string) => void;
+}
+
+interface Outstanding {
+  resolve: (data: Uint8Array) => void;
+  reject: (err: Error) => void;
+  cleanup: () => void;
+}
+
+export class BepConnection extends EventEmitter<BepConnectionEvents> {
+  readonly deviceId: DeviceId;
+  readonly remoteHello: Hello;
+  readonly remoteAddress: string;
+  readonly direction: "incoming" | "outgoing";
+  readonly connectedAt = Date.now();
+  bytesIn: number;
+  bytesOut: number;
+  compression: CompressionMode;
+
+  private readonly socket: TLSSocket;
+  private readonly reader: FrameReader;
+  private readonly timings: ConnectionTimings;
+  private readonly log: (line: string) => void;
+  private readonly outstanding = new Map<number, Outstanding>();
+  private nextRequestId = 0;
+  private gotClusterConfig = false;
+  private closeReason: string | null = null;
+  private lastWrite = Date.now();
+  private lastRead = Date.now();
+  private servingBytes = 0;
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(opts: BepConnectionOptions) {
+    super();
+    this.socket = opts.socket;
+    this.reader = opts.reader;
+    this.deviceId = opts.deviceId;
+    this.remoteHello = opts.remoteHello;
+    this.remoteAddress = opts.remoteAddress;
+    this.direction = opts.direction;
+    this.bytesIn = opts.bytesIn ?? 0;
+    this.bytesOut = opts.bytesOut ?? 0;
+    this.compression = opts.compression ?? "metadata";
+    this.timings = { ...DEFAULT_TIMINGS, ...opts.timings };
+    this.log = opts.log ?? (() => {});
+
+    this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    this.socket.on("end", () => this.finish("remote closed the connection"));
+    this.socket.on("close", () => this.finish("connection closed"));
+    this.socket.on("error", (err) => this.finish(`socket error: ${err.message}`));
+    this.timers.push(setInterval(() => this.keepalive(), this.timings.pingCheckMs).unref());
+    this.timers.push(setInterval(() => this.checkReceive(), Math.max(1, Math.floor(this.timings.receiveTimeoutMs / 2))).unref());
+  }
+
+  /**
+   * Starts delivering messages. The owner calls this once it has attached its listeners, so
+   * frames that arrived together with the Hello are not emitted into the void.
+   */
+  start(): void {
+    this.drain();
+    this.socket.resume();
+  }
+
+  get closed(): boolean {
+    return this.closeReason !== null;
+  }
+
+  /** Resolves once the frame is handed to the kernel; while the socket buffer is full it also waits for 'drain'. */
+  send(msg: BepMessage): Promise<void> {
+    if (this.closeReason !== null) return Promise.reject(new ConnectionClosedError(this.closeReason));
+    let frame: Uint8Array;
+    try {
+      frame = encodeMessage(msg, { compress: this.compression });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.write(frame);
+  }
+
+  private write(frame: Uint8Array): Promise<void> {
+    this.lastWrite = Date.now();
+    this.bytesOut += frame.length;
+    return new Promise((resolve, reject) => {
+      let pending = 1;
+      const done = () => {
+        if (--pending === 0) resolve();
+      };
+      // Writes are queued by the socket in call order, so concurrent senders never interleave frames.
+      const flowing = this.socket.write(frame, (err) => (err ? reject(new ConnectionClosedError(err.message)) : done()));
+      if (!flowing) {
+        pending++;
+        this.socket.once("drain", done);
+      }
+    });
+  }
+
+  /** Sends a Request and resolves with a private copy of the Response data. */
+  request(req: Omit<Request, "id">, signal?: AbortSignal): Promise<Uint8Array> {
+    if (this.closeReason !== null) return Promise.reject(new ConnectionClosedError(this.closeReason));
+    if (signal?.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error("request aborted"));
+    const id = this.nextRequestId;
+    // Request ids are int32 on the wire; wrap before the sign bit.
+    this.nextRequestId = (this.nextRequestId + 1) & 0x7fffffff;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const onAbort = () => {
+        // A late Response for this id is then ignored as unknown.
+        this.outstanding.delete(id);
+        reject(signal?.reason instanceof Error ? signal.reason : new Error("request aborted"));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const cleanup = () => signal?.removeEventListener("abort", onAbort);
+      this.outstanding.set(id, { resolve, reject, cleanup });
+      this.send({ type: "request", message: { ...req, id } }).catch((err: Error) => {
+        const entry = this.outstanding.get(id);
+        if (!entry) return;
+        this.outstanding.delete(id);
+        entry.cleanup();
+        entry.reject(err);
+      });
+    });
+  }
+
+  /** Sends Close{reason}, then ends the socket; destroys it if the Close cannot flush in time. */
+  close(reason: string): void {
+    if (this.closeReason !== null) return;
+    const frame = encodeMessage({ type: "close", message: { reason } }, { compress: "never" });
+    this.bytesOut += frame.length;
+    this.socket.end(frame);
+    const timer = setTimeout(() => this.socket.destroy(), this.timings.closeFlushMs);
+    timer.unref();
+    this.finish(reason);
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  private onData(chunk: Buffer): void {
+    if (this.closeReason !== null) return;
+    this.bytesIn += chunk.length;
+    this.lastRead = Date.now();
+    try {
+      this.reader.push(chunk);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.drain();
+  }
+
+  /** Dispatches every complete buffered frame, stopping early if the connection closes meanwhile. */
+  private drain(): void {
+    while (this.closeReason === null) {
+      let frame: DecodedFrame | null;
+      try {
+        frame = this.reader.next();
+        if (frame === null) return;
+        this.dispatch(frame);
+      } catch (err) {
+        this.fail(err);
+        return;
+      }
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (err instanceof ProtocolError) {
+      this.log(`${this.deviceId.shortIdString()}: protocol error: ${err.message}`);
+      this.close(`protocol error: ${err.message}`);
+      return;
+    }
+    // A listener threw: the model is in an unknown state for this peer, so start over with a new connection.
+    const message = err instanceof Error ? err.message : String(err);
+    this.log(`${this.deviceId.shortIdString()}: internal error handling a message: ${message}`);
+    this.close(`internal error: ${message}`);
+  }
+
+  private dispatch(frame: DecodedFrame): void {
+    switch (frame.type) {
+      case "hello":
+        throw new ProtocolError("unexpected second Hello");
+      case "unknown":
+        return; // forward compatibility: read and skipped (bep.md §4)
+      case "ping":
+        return;
+      case "close":
+        this.socket.end();
+        this.finish(`remote closed: ${frame.message.reason}`);
+        return;
+      case "clusterConfig":
+        this.gotClusterConfig = true;
+        this.emit("clusterConfig", frame.message);
+        return;
+    }
+    // Syncthing's state machine: nothing but ClusterConfig (or Ping/Close) before the first ClusterConfig.
+    if (!this.gotClusterConfig) throw new ProtocolError(`invalid state: ${frame.type} before ClusterConfig`);
+    switch (frame.type) {
+      case "index":
+        this.emit("index", frame.message);
+        return;
+      case "indexUpdate":
+        this.emit("indexUpdate", frame.message);
+        return;
+      case "downloadProgress":
+        this.emit("downloadProgress", frame.message);
+        return;
+      case "response": {
+        const entry = this.outstanding.get(frame.message.id);
+        if (!entry) return; // aborted earlier, or a confused peer: nothing waits for it
+        this.outstanding.delete(frame.message.id);
+        entry.cleanup();
+        if (frame.message.code !== ErrorCode.NoError) entry.reject(new RequestError(frame.message.code));
+        // The one copy: the frame buffer may be a slice of a larger merged chunk we must not retain.
+        else entry.resolve(Uint8Array.prototype.slice.call(frame.message.data));
+        return;
+      }
+      case "request":
+        this.serve(frame.message);
+        return;
+    }
+  }
+
+  private serve(req: Request): void {
+    const size = Math.max(0, req.size);
+    this.servingBytes += size;
+    if (this.servingBytes > MAX_SERVING_BYTES) this.socket.pause();
+    let answered = false;
+    const respond = (answer: RequestAnswer) => {
+      if (answered) return;
+      answered = true;
+      this.servingBytes -= size;
+      if (this.servingBytes <= MAX_SERVING_BYTES && this.closeReason === null) this.socket.resume();
+      if (this.closeReason !== null) return;
+      const message = "data" in answer ? { id: req.id, data: answer.data, code: ErrorCode.NoError } : { id: req.id, data: new Uint8Array(0), code: answer.code };
+      this.send({ type: "response", message }).catch(() => {}); // a closed connection already told everyone
+    };
+    if (this.listenerCount("request") === 0) respond({ code: ErrorCode.Generic });
+    else this.emit("request", req, respond);
+  }
+
+  // ---------------------------------------------------------------- keepalive and teardown
+
+  private keepalive(): void {
+    if (this.closeReason !== null) return;
+    if (Date.now() - this.lastWrite < this.timings.pingIdleMs) return;
+    this.send({ type: "ping", message: {} }).catch(() => {});
+  }
+
+  private checkReceive(): void {
+    if (this.closeReason !== null) return;
+    if (Date.now() - this.lastRead >= this.timings.receiveTimeoutMs) this.close("read timeout");
+  }
+
+  /** Runs once: stops timers, fails outstanding requests, emits "closed". */
+  private finish(reason: string): void {
+    if (this.closeReason !== null) return;
+    this.closeReason = reason;
+    for (const t of this.timers) clearInterval(t);
+    if (!this.socket.writableEnded) this.socket.destroy();
+    const err = new ConnectionClosedError(reason);
+    for (const entry of this.outstanding.values()) {
+      entry.cleanup();
+      entry.reject(err);
+    }
+    this.outstanding.clear();
+    this.log(`${this.deviceId.shortIdString()}: connection closed: ${reason}`);
+    this.emit("closed", reason);
+  }
+}
