@@ -22,10 +22,10 @@ export function DeviceIdentity({ deviceId, deviceName }: { deviceId: string; dev
               className="mt-1 block rounded-md border border-slate-200 bg-slate-50 px-3 py-2 font-mono text-sm leading-relaxed text-slate-800"
             >
               {/* Break lines only between the dash-separated groups, never inside one. */}
-              {deviceId.split("-").map((group, i) => (
+              {deviceId.split("-").map((group, i, all) => (
                 <span key={i} className="whitespace-nowrap">
-                  {i > 0 && "-"}
                   {group}
+                  {i < all.length - 1 && "-"}
                   <wbr />
                 </span>
               ))}
