@@ -146,7 +146,10 @@ export class LocalDiscovery {
 
   /**
    * Binds the shared port with SO_REUSEADDR so a Syncthing on the same host can listen too. If
-   * the port is held without it, we still announce from an ephemeral port but hear nothing.
+   * the port is held without it, we still announce from an ephemeral port but hear nothing on
+   * that family. Observed with 1.19.2: its IPv4 broadcast socket holds 0.0.0.0:21027 exclusively
+   * (EADDRINUSE for us), while its IPv6 multicast socket shares [::]:21027, so next to a running
+   * Syncthing we hear peers over IPv6 only; Syncthing still hears our IPv4 and IPv6 announcements.
    */
   private async open(type: "udp4" | "udp6"): Promise<dgram.Socket | null> {
     const bind = (port: number) =>
@@ -198,7 +201,8 @@ export class LocalDiscovery {
       return;
     }
     if (a.id.equals(this.opts.id)) return; // our own broadcast, looped back
-    const addresses = a.addresses.map((x) => resolveAnnounced(x, source)).filter((x): x is string => x !== null);
+    // Syncthing 1.19 also announces a port-0 entry and duplicates once hosts are filled in (observed); neither is dialable twice.
+    const addresses = [...new Set(a.addresses.map((x) => resolveAnnounced(x, source)))].filter((x): x is string => x !== null && !/:0$/.test(x));
     const key = a.id.toString();
     const old = this.cache.get(key);
     this.cache.set(key, { addresses, instanceId: a.instanceId, expires: Date.now() + this.opts.cacheLifetimeMs });
