@@ -212,6 +212,8 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
     const frame = encodeMessage({ type: "close", message: { reason } }, { compress: "never" });
     this.bytesOut += frame.length;
     this.socket.end(frame);
+    // Keep reading (and discarding) so the peer's FIN is seen and the socket closes promptly.
+    this.socket.resume();
     const timer = setTimeout(() => this.socket.destroy(), this.timings.closeFlushMs);
     timer.unref();
     this.finish(reason);

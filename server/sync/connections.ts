@@ -135,7 +135,7 @@ export class ConnectionService {
 
   private async listenOn(address: string): Promise<void> {
     const { host, port } = parseTcpAddress(address);
-    const server = tls.createServer({ ...this.tlsBase(), requestCert: true, rejectUnauthorized: false });
+    const server = tls.createServer({ ...this.tlsBase(), requestCert: true, rejectUnauthorized: false, handshakeTimeout: this.timings.handshakeTimeoutMs });
     server.on("secureConnection", (socket) => this.accept(socket));
     // A failed TLS handshake (TLS 1.2 client, wrong ALPN, port scan) only concerns that socket.
     server.on("tlsClientError", (err, socket) => {
