@@ -7,6 +7,7 @@ import { EventBus } from "./events/bus";
 import type { NodeOptions } from "./flags";
 import type { Runtime } from "./runtime";
 import { loadOrCreateIdentity } from "./sync/identity";
+import { SyncEngine } from "./sync/engine";
 
 export const VERSION: string = JSON.parse(
   fs.readFileSync(new URL("../package.json", import.meta.url), "utf8"),
@@ -41,6 +42,20 @@ export async function bootNode(options: NodeOptions): Promise<BootedNode> {
     const auth = new AuthService(db, events, options.home);
     const generatedPassword = await auth.ensureAdmin(options.adminPassword);
     const stored = settings.get();
+    const addresses = {
+      gui: options.gui ?? stored.guiAddress,
+      listen: options.listen ?? stored.listenAddresses,
+      discovery: options.discovery ?? stored.localDiscovery,
+    };
+    const sync = new SyncEngine({
+      db,
+      events,
+      identity,
+      listen: addresses.listen,
+      discovery: addresses.discovery,
+      deviceName: () => settings.get().deviceName,
+      version: VERSION,
+    });
     const rt: Runtime = {
       home: options.home,
       version: VERSION,
@@ -50,11 +65,8 @@ export async function bootNode(options: NodeOptions): Promise<BootedNode> {
       auth,
       settings,
       identity,
-      addresses: {
-        gui: options.gui ?? stored.guiAddress,
-        listen: options.listen ?? stored.listenAddresses,
-        discovery: options.discovery ?? stored.localDiscovery,
-      },
+      addresses,
+      sync,
     };
     return { rt, dbHandle, generatedPassword, createdIdentity: created };
   } catch (err) {

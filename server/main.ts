@@ -25,6 +25,10 @@ async function main() {
   if (booted.generatedPassword)
     log(`created user "admin" with password: ${booted.generatedPassword}   (shown once; change it in Settings)`);
 
+  await rt.sync.start();
+  rt.addresses.listen = rt.sync.service.listenAddresses;
+  log(`sync listening on ${rt.addresses.listen.join(", ")}${rt.addresses.discovery ? "" : " (local discovery off)"}`);
+
   // Next comes after the runtime exists: pages only ever read it.
   if (!options.dev) ensureNextBuild(ROOT, log);
   const { default: next } = await import("next");
@@ -62,6 +66,7 @@ async function main() {
     try {
       rt.events.emit("node.stopping", { reason: signal });
       await web.close();
+      await rt.sync.stop();
       await app.close?.();
     } finally {
       // Every write is a synchronous transaction, so once the sockets are closed none is half done.

@@ -3,6 +3,7 @@ import type { Db } from "./db/connection";
 import type { SettingsStore } from "./db/settings";
 import type { EventBus } from "./events/bus";
 import type { Identity } from "./sync/identity";
+import type { SyncEngine } from "./sync/engine";
 
 /** Where this node listens, after flags, environment and stored settings are resolved. */
 export interface NodeAddresses {
@@ -25,6 +26,7 @@ export interface Runtime {
   settings: SettingsStore;
   identity: Identity;
   addresses: NodeAddresses;
+  sync: SyncEngine;
 }
 
 const SLOT = Symbol.for("ferry.runtime");

@@ -11,7 +11,28 @@ export interface EventMap {
   "user.passwordChanged": { username: string };
   "settings.changed": { keys: string[]; by: string };
   "apikey.regenerated": { by: string };
+
+  // sync engine
+  "device.connected": { deviceId: string; address: string; clientName: string; clientVersion: string };
+  "device.disconnected": { deviceId: string; reason: string };
+  "device.pending": { deviceId: string; name: string; address: string };
+  "device.added": { deviceId: string; name: string; by: string };
+  "device.removed": { deviceId: string; by: string };
+  "device.changed": { deviceId: string; by: string };
+  "folder.pending": { folderId: string; deviceId: string; label: string };
+  "folder.added": { folderId: string; label: string; path: string; by: string };
+  "folder.changed": { folderId: string; by: string };
+  "folder.removed": { folderId: string; by: string };
+  "folder.state": { folderId: string; state: FolderState; previous: FolderState; error?: string };
+  "folder.progress": { folderId: string; state: FolderState; doneBytes: number; totalBytes: number; currentFile?: string };
+  "folder.summary": { folderId: string; needItems: number; needBytes: number; localFiles: number; globalFiles: number; failedItems: number };
+  "local.changed": { folderId: string; items: { name: string; type: string; action: "modified" | "deleted" }[] };
+  "remote.indexUpdated": { folderId: string; deviceId: string; items: number; sequence: number };
+  "item.finished": { folderId: string; name: string; type: string; action: "update" | "delete" | "metadata"; device: string; error: string | null };
+  "conflict.created": { folderId: string; name: string; conflictName: string; winnerDevice: string };
 }
+
+export type FolderState = "idle" | "scanning" | "syncing" | "error" | "paused" | "stopped";
 
 export type EventType = keyof EventMap;
 
@@ -23,4 +44,4 @@ export interface FerryEvent<T extends EventType = EventType> {
 }
 
 /** Events that are too frequent to keep (progress ticks); they get ids but are not written to the log. */
-export const ephemeralEventTypes: ReadonlySet<EventType> = new Set<EventType>([]);
+export const ephemeralEventTypes: ReadonlySet<EventType> = new Set<EventType>(["folder.progress", "remote.indexUpdated", "folder.summary"]);

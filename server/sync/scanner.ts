@@ -25,6 +25,7 @@
 // - Deleted: a known, non-deleted name under the scanned scope that the walk did not see, that
 //   is not ignored now, and that osutil.IsDeleted-style checks confirm gone (1.19's
 //   scanSubdirsDeletedAndIgnored). A name that is ignored now is left alone.
+import { sameMtime } from "./records";
 import { availableParallelism } from "node:os";
 import type { BigIntStats } from "node:fs";
 import { lstat, readFile, readlink } from "node:fs/promises";
@@ -164,7 +165,7 @@ function isUnchanged(k: KnownFile | undefined, type: number, stat: BigIntStats, 
   if (!ignorePerms && (k.permissions & 0o777) !== permsOf(stat)) return false;
   if (type === FileInfoType.Directory) return true;
   const m = mtimeOf(stat);
-  return k.size === Number(stat.size) && k.modifiedS === m.s && k.modifiedNs === m.ns && (k.inode === null || k.inode === Number(stat.ino));
+  return k.size === Number(stat.size) && sameMtime(k.modifiedS, k.modifiedNs, m.s, m.ns) && (k.inode === null || k.inode === Number(stat.ino));
 }
 
 function describe(name: string, type: number, stat: BigIntStats, target = "", hashed?: HashedFile): ScannedFile {

@@ -14,6 +14,7 @@ export function nodeStatus(rt: Runtime) {
     home: rt.home,
     addresses: rt.addresses,
     lastEventId: rt.events.lastId,
+    sync: rt.sync.status(),
   };
 }
 

@@ -1,0 +1,487 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { EventBus } from "../events/bus";
+import type { FolderState } from "../events/types";
+import type { FolderConfig } from "./config";
+import type { IndexStore, NeedItem } from "./index-store";
+import { loadIgnoreFile, type IgnoreMatcher } from "./ignore";
+import { conflictName, isConflictName, isConflictCopyOf } from "./names";
+import { FileInfoType, type BlockInfo } from "./protocol/fileinfo";
+import { shortIdToString } from "./protocol/deviceid";
+import { fileInfoFromRecord, LocalFlag, packBlocks, sameContent, type FileRecord } from "./records";
+import { compareVectors, counterFor, isConcurrent, updateVector } from "./vectors";
+import { scanFolder, type ScanChange, type KnownFile } from "./scanner";
+import { FolderWatcher } from "./watcher";
+import { applyDelete, applyDirectory, applySymlink, pullFile, LocalChangedError, type BlockSource } from "./puller";
+import type { ConflictLog } from "./conflicts";
+
+/** What a folder runner needs from the engine around it. */
+export interface FolderHost {
+  store: IndexStore;
+  events: EventBus;
+  shortId: bigint;
+  conflicts: ConflictLog;
+  /** Fetches a block from one of the devices that have the needed version. */
+  fetchBlock(folderId: string, name: string, block: BlockInfo, devices: string[], signal: AbortSignal): Promise<Uint8Array>;
+  /** Devices whose index counts for this folder now (shared, not paused). */
+  activeDevices(folderId: string): Set<string>;
+  /** Our index changed: tell the peers. */
+  localIndexChanged(folderId: string): void;
+  log(line: string): void;
+}
+
+export interface FailedItem {
+  name: string;
+  reason: string;
+  at: number;
+}
+
+const TYPE_NAMES: Record<number, string> = { 0: "file", 1: "dir", 2: "symlink", 3: "symlink", 4: "symlink" };
+const RETRY_MS = [2_000, 5_000, 15_000, 60_000];
+
+/**
+ * One folder's life: scan (full or the watcher's paths) → commit local changes with new versions →
+ * pull what the global state has that we lack. Work is serial per folder: a scan never races a pull.
+ */
+export class FolderRunner {
+  state: FolderState = "stopped";
+  error: string | null = null;
+  progress: { doneBytes: number; totalBytes: number; currentFile?: string } | null = null;
+  failed = new Map<string, FailedItem>();
+  lastScanAt: number | null = null;
+  lastPullAt: number | null = null;
+
+  private scanAll = false;
+  private scanPaths = new Set<string>();
+  private pullWanted = false;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+  private abort = new AbortController();
+  private watcher: FolderWatcher | null = null;
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryStep = 0;
+  private matcher: IgnoreMatcher | null = null;
+
+  constructor(
+    public cfg: FolderConfig,
+    private readonly host: FolderHost,
+  ) {}
+
+  get id(): string {
+    return this.cfg.id;
+  }
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.abort = new AbortController();
+    if (this.cfg.paused) return this.setState("paused");
+    this.setState("idle");
+    this.requestScan();
+    if (this.cfg.fsWatcherEnabled) this.startWatcher();
+    this.scheduleRescan();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    this.watcher?.stop();
+    this.watcher = null;
+    if (this.rescanTimer) clearTimeout(this.rescanTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.running?.catch(() => {});
+    this.setState("stopped");
+  }
+
+  /** Applies a changed configuration (type, paused, intervals) without a restart or a rescan of unchanged files. */
+  async reconfigure(cfg: FolderConfig): Promise<void> {
+    const wasPaused = this.cfg.paused;
+    const watcherChanged = cfg.fsWatcherEnabled !== this.cfg.fsWatcherEnabled || cfg.fsWatcherDelayS !== this.cfg.fsWatcherDelayS;
+    this.cfg = cfg;
+    if (cfg.paused && !wasPaused) {
+      await this.stop();
+      this.stopped = true;
+      this.setState("paused");
+      return;
+    }
+    if (!cfg.paused && wasPaused) {
+      this.stopped = true;
+      return this.start();
+    }
+    if (watcherChanged) {
+      this.watcher?.stop();
+      this.watcher = null;
+      if (cfg.fsWatcherEnabled) this.startWatcher();
+    }
+    this.scheduleRescan();
+    this.requestPull();
+  }
+
+  requestScan(subPaths?: string[]): void {
+    if (subPaths) for (const p of subPaths) this.scanPaths.add(p);
+    else this.scanAll = true;
+    this.kick();
+  }
+
+  requestPull(): void {
+    this.pullWanted = true;
+    this.kick();
+  }
+
+  /** Resolves when no work is queued or running (tests and the CLI's rescan wait on it). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => {});
+  }
+
+  private kick() {
+    if (this.stopped || this.running) return;
+    this.running = this.loop().finally(() => {
+      this.running = null;
+      if (!this.stopped && (this.scanAll || this.scanPaths.size || this.pullWanted)) this.kick();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped && (this.scanAll || this.scanPaths.size || this.pullWanted)) {
+      try {
+        if (this.scanAll || this.scanPaths.size) {
+          const all = this.scanAll;
+          const paths = [...this.scanPaths];
+          this.scanAll = false;
+          this.scanPaths.clear();
+          await this.scan(all ? undefined : paths);
+          continue;
+        }
+        this.pullWanted = false;
+        await this.pull();
+        this.error = null;
+      } catch (err) {
+        if (this.stopped) return;
+        this.error = (err as Error).message;
+        this.host.log(`folder ${this.id}: ${this.error}`);
+        this.setState("error");
+        this.scheduleRetry();
+        return;
+      }
+    }
+    if (!this.stopped) this.setState("idle");
+  }
+
+  private setState(state: FolderState) {
+    if (state === this.state) return;
+    const previous = this.state;
+    this.state = state;
+    if (state !== "scanning" && state !== "syncing") this.progress = null;
+    this.host.events.emit("folder.state", { folderId: this.id, state, previous, ...(state === "error" && this.error ? { error: this.error } : {}) });
+  }
+
+  private startWatcher() {
+    try {
+      this.watcher = new FolderWatcher({
+        root: this.cfg.path,
+        delayMs: Math.max(50, this.cfg.fsWatcherDelayS * 1000),
+        onChanges: (paths) => this.requestScan(paths),
+        onError: (err) => this.host.log(`folder ${this.id}: watcher stopped (${err.message}); relying on periodic rescans`),
+      });
+      this.watcher.start();
+    } catch (err) {
+      this.host.log(`folder ${this.id}: cannot watch (${(err as Error).message})`);
+    }
+  }
+
+  private scheduleRescan() {
+    if (this.rescanTimer) clearTimeout(this.rescanTimer);
+    if (this.cfg.rescanIntervalS <= 0 || this.stopped) return;
+    // Syncthing spreads rescans by ±25% so many folders don't scan at once.
+    const ms = this.cfg.rescanIntervalS * 1000 * (0.75 + Math.random() * 0.5);
+    this.rescanTimer = setTimeout(() => {
+      this.requestScan();
+      this.scheduleRescan();
+    }, ms);
+    this.rescanTimer.unref();
+  }
+
+  private scheduleRetry() {
+    if (this.retryTimer || this.stopped) return;
+    const ms = RETRY_MS[Math.min(this.retryStep++, RETRY_MS.length - 1)];
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.requestScan();
+      this.requestPull();
+    }, ms);
+    this.retryTimer.unref();
+  }
+
+  // ---------------------------------------------------------------- scanning
+
+  private async checkRoot(): Promise<void> {
+    try {
+      await fs.access(path.join(this.cfg.path, ".stfolder"));
+    } catch {
+      // Syncthing's rule: a missing marker means the folder's storage is gone (unmounted disk);
+      // scanning would look like "everything deleted" and propagate it. Refuse instead.
+      throw new Error(`folder marker ${path.join(this.cfg.path, ".stfolder")} is missing; is the folder's disk mounted?`);
+    }
+  }
+
+  private async scan(subPaths?: string[]): Promise<void> {
+    await this.checkRoot();
+    this.setState("scanning");
+    this.matcher = await loadIgnoreFile(this.cfg.path);
+    const { store } = this.host;
+    const known = (name: string): KnownFile | undefined => {
+      const r = store.getLocal(this.id, name);
+      return r && { ...r, blockHashes: r.blockHashes };
+    };
+    let changedCount = 0;
+    for await (const batch of scanFolder({
+      root: this.cfg.path,
+      matcher: this.matcher,
+      known,
+      knownNames: (prefix) => store.localNames(this.id, prefix),
+      subPaths,
+      ignorePerms: this.cfg.ignorePerms,
+      signal: this.abort.signal,
+      onProgress: (p) => {
+        this.progress = { doneBytes: p.bytesHashed, totalBytes: p.bytesToHash, currentFile: p.currentFile };
+        this.host.events.emit("folder.progress", { folderId: this.id, state: "scanning", ...this.progress });
+      },
+    })) {
+      const records = this.recordsFor(batch);
+      if (!records.length) continue;
+      store.commitLocal(this.id, records);
+      changedCount += records.length;
+      this.host.events.emit("local.changed", {
+        folderId: this.id,
+        items: records.slice(0, 100).map((r) => ({ name: r.name, type: TYPE_NAMES[r.type] ?? "file", action: r.deleted ? "deleted" : "modified" })),
+      });
+      this.host.localIndexChanged(this.id);
+    }
+    this.lastScanAt = Date.now();
+    if (changedCount) this.host.log(`folder ${this.id}: scan found ${changedCount} changes`);
+    this.retryStep = 0;
+    this.pullWanted = true;
+  }
+
+  /** Turns scanner findings into index records with our new version. */
+  private recordsFor(batch: ScanChange[]): FileRecord[] {
+    const out: FileRecord[] = [];
+    const receiveOnly = this.cfg.type === "receiveonly";
+    for (const change of batch) {
+      if (change.kind === "error") {
+        this.failed.set(change.name, { name: change.name, reason: change.reason, at: Date.now() });
+        continue;
+      }
+      const name = change.kind === "changed" ? change.file.name : change.name;
+      const existing = this.host.store.getLocal(this.id, name);
+      if (change.kind === "deleted") {
+        if (!existing || existing.deleted) continue;
+        out.push({
+          ...existing,
+          deleted: true,
+          size: 0,
+          blockHashes: null,
+          modifiedBy: this.host.shortId,
+          version: updateVector(existing.version, this.host.shortId),
+          localFlags: receiveOnly ? LocalFlag.ReceiveOnly : 0,
+          inode: null,
+        });
+        continue;
+      }
+      const f = change.file;
+      const rec: FileRecord = {
+        name: f.name,
+        type: f.type,
+        size: f.type === FileInfoType.File ? f.size : 0,
+        permissions: f.permissions,
+        modifiedS: f.modifiedS,
+        modifiedNs: f.modifiedNs,
+        modifiedBy: this.host.shortId,
+        deleted: false,
+        invalid: false,
+        noPermissions: this.cfg.ignorePerms,
+        version: existing?.version ?? [],
+        sequence: 0,
+        blockSize: f.blockSize,
+        blockHashes: f.type === FileInfoType.File ? packBlocks(f.blocks) : null,
+        symlinkTarget: f.symlinkTarget,
+        localFlags: receiveOnly ? LocalFlag.ReceiveOnly : 0,
+        inode: f.inode,
+      };
+      if (existing && !existing.deleted && sameContent(existing, rec) && existing.localFlags === rec.localFlags) {
+        // Only the inode moved (a copy-and-rename by an editor): no new version, just remember it.
+        if (existing.inode !== rec.inode) out.push({ ...existing, inode: rec.inode });
+        continue;
+      }
+      rec.version = updateVector(existing?.version ?? [], this.host.shortId);
+      out.push(rec);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- pulling
+
+  private async pull(): Promise<void> {
+    if (this.cfg.type === "sendonly") return;
+    const active = this.host.activeDevices(this.id);
+    const need = this.host.store.need(this.id, (d) => active.has(d));
+    this.updateSummary(need);
+    if (!need.length) {
+      this.failed.clear();
+      return;
+    }
+    await this.checkRoot();
+    this.setState("syncing");
+    const totalBytes = need.reduce((n, i) => n + (i.global.deleted ? 0 : i.global.size), 0);
+    let doneBytes = 0;
+    const dirs = need.filter((i) => !i.global.deleted && i.global.type === FileInfoType.Directory).sort((a, b) => a.name.localeCompare(b.name));
+    const filesAndLinks = need.filter((i) => !i.global.deleted && i.global.type !== FileInfoType.Directory);
+    // Deletions last and deepest first, so a directory is empty when its turn comes.
+    const deletions = need.filter((i) => i.global.deleted).sort((a, b) => b.name.length - a.name.length || b.name.localeCompare(a.name));
+    let failures = 0;
+    const runOne = async (item: NeedItem) => {
+      if (this.stopped) return;
+      try {
+        const pulled = await this.pullItem(item, (d) => {
+          this.progress = { doneBytes: doneBytes + d, totalBytes, currentFile: item.name };
+        });
+        doneBytes += item.global.deleted ? 0 : item.global.size;
+        this.failed.delete(item.name);
+        this.host.events.emit("item.finished", {
+          folderId: this.id,
+          name: item.name,
+          type: TYPE_NAMES[item.global.type] ?? "file",
+          action: item.global.deleted ? "delete" : pulled,
+          device: shortIdToString(item.global.modifiedBy),
+          error: null,
+        });
+      } catch (err) {
+        if (this.stopped) return;
+        failures++;
+        const reason = err instanceof LocalChangedError ? "changed locally while syncing; rescanning" : (err as Error).message;
+        if (err instanceof LocalChangedError) this.scanPaths.add(item.name);
+        this.failed.set(item.name, { name: item.name, reason, at: Date.now() });
+        this.host.events.emit("item.finished", {
+          folderId: this.id,
+          name: item.name,
+          type: TYPE_NAMES[item.global.type] ?? "file",
+          action: item.global.deleted ? "delete" : "update",
+          device: shortIdToString(item.global.modifiedBy),
+          error: reason,
+        });
+      }
+    };
+    for (const d of dirs) await runOne(d);
+    await runLimited(filesAndLinks, 4, runOne);
+    for (const d of deletions) await runOne(d);
+    this.lastPullAt = Date.now();
+    this.host.localIndexChanged(this.id);
+    const remaining = this.host.store.need(this.id, (d) => active.has(d));
+    this.updateSummary(remaining);
+    if (failures) this.scheduleRetry();
+    else this.retryStep = 0;
+  }
+
+  private updateSummary(need: NeedItem[]) {
+    this.host.events.emit("folder.summary", {
+      folderId: this.id,
+      needItems: need.length,
+      needBytes: need.reduce((n, i) => n + (i.global.deleted ? 0 : i.global.size), 0),
+      localFiles: 0,
+      globalFiles: 0,
+      failedItems: this.failed.size,
+    });
+  }
+
+  private expected(local: FileRecord | undefined) {
+    return local && !local.deleted ? { size: local.size, modifiedS: local.modifiedS, modifiedNs: local.modifiedNs, inode: local.inode } : null;
+  }
+
+  /** Applies one needed item to disk and records the global version as ours. */
+  private async pullItem(item: NeedItem, onProgress: (done: number) => void): Promise<"update" | "metadata"> {
+    const { global, local } = item;
+    const root = this.cfg.path;
+    let inode: number | null = null;
+    if (global.deleted) {
+      const res = await applyDelete(root, item.name, local?.type ?? global.type, this.expected(local));
+      if (res === "kept-not-empty") throw new Error("directory not empty (it holds files that are ignored or not yet synced)");
+    } else if (global.type === FileInfoType.Directory) {
+      await applyDirectory(root, fileInfoLike(global), this.cfg.ignorePerms);
+    } else if (global.type === FileInfoType.Symlink || global.type === 2 || global.type === 3) {
+      await applySymlink(root, fileInfoLike(global), this.expected(local));
+    } else {
+      const conflictCopy = this.conflictCopyFor(item);
+      const source: BlockSource = {
+        findLocal: async (hash) => {
+          for (const hit of this.host.store.findBlock(hash)) if (hit.folderId === this.id) return { name: hit.name, offset: hit.offset };
+          return null;
+        },
+        fetch: (block, signal) => this.host.fetchBlock(this.id, item.name, block, item.availability, signal),
+      };
+      const result = await pullFile({
+        root,
+        file: fileInfoLike(global),
+        expectedLocal: this.expected(local),
+        conflictCopy,
+        ignorePerms: this.cfg.ignorePerms,
+        source,
+        signal: this.abort.signal,
+        onProgress: (done) => onProgress(done),
+      });
+      inode = result.inode;
+      if (conflictCopy && local) {
+        this.host.conflicts.record(this.id, item.name, conflictCopy, { device: item.globalDevice, rec: global }, { device: "", rec: local });
+        this.host.events.emit("conflict.created", { folderId: this.id, name: item.name, conflictName: conflictCopy, winnerDevice: item.globalDevice });
+        await this.pruneConflicts(item.name);
+        // The copy is a new local file: scan it so it reaches the peers like any other.
+        this.scanPaths.add(conflictCopy);
+      }
+    }
+    this.host.store.commitLocal(this.id, [{ ...global, localFlags: 0, inode, invalid: false }]);
+    return local && !local.deleted && global.type === FileInfoType.File && local.blockHashes && global.blockHashes && local.blockHashes.equals(global.blockHashes) ? "metadata" : "update";
+  }
+
+  /**
+   * The conflict copy name when our file is a concurrent version that loses (bep.md §7), or null.
+   * 1.19 also treats an incoming version with a higher counter of our own ID as a conflict.
+   */
+  private conflictCopyFor(item: NeedItem): string | null {
+    const { local, global } = item;
+    if (!local || local.deleted || local.type !== FileInfoType.File) return null;
+    if (this.cfg.maxConflicts === 0 || isConflictName(item.name)) return null;
+    const ord = compareVectors(local.version, global.version);
+    const ours = this.host.shortId;
+    const conflict = isConcurrent(ord) || counterFor(global.version, ours) > counterFor(local.version, ours);
+    // Receive-only folders: the cluster's version simply wins (Revert restores it), no copy.
+    if (!conflict || this.cfg.type === "receiveonly") return null;
+    return conflictName(item.name, shortIdToString(global.modifiedBy), new Date());
+  }
+
+  /** Keeps at most maxConflicts copies of a file, deleting the oldest (Syncthing's rule). */
+  private async pruneConflicts(name: string): Promise<void> {
+    const max = this.cfg.maxConflicts;
+    if (max < 0) return;
+    const dir = path.join(this.cfg.path, path.dirname(name));
+    let entries: string[];
+    try {
+      entries = await fs.readdir(dir);
+    } catch {
+      return;
+    }
+    const base = path.basename(name);
+    const copies = entries.filter((e) => isConflictCopyOf(e, base)).sort().reverse();
+    for (const old of copies.slice(max)) await fs.rm(path.join(dir, old), { force: true });
+  }
+}
+
+/** The puller takes the wire form; records carry the same fields with packed blocks. */
+const fileInfoLike = (r: FileRecord) => fileInfoFromRecord(r);
+
+async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(workers);
+}

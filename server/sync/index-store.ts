@@ -1,0 +1,298 @@
+import type Database from "better-sqlite3";
+import { blocksOf, type FileRecord } from "./records";
+import { vectorFromJson, vectorToJson } from "./vectors";
+import { globalOf, needs, type Candidate } from "./global";
+
+export const LOCAL = ""; // device_id of this node's own rows
+
+interface Row {
+  folder_id: string;
+  device_id: string;
+  name: string;
+  type: number;
+  size: number;
+  permissions: number;
+  modified_s: number;
+  modified_ns: number;
+  modified_by: string;
+  deleted: number;
+  invalid: number;
+  no_permissions: number;
+  version: string;
+  sequence: number;
+  block_size: number;
+  block_hashes: Buffer | null;
+  symlink_target: string;
+  local_flags: number;
+  inode: number | null;
+}
+
+const fromRow = (r: Row): FileRecord => ({
+  name: r.name,
+  type: r.type,
+  size: r.size,
+  permissions: r.permissions,
+  modifiedS: r.modified_s,
+  modifiedNs: r.modified_ns,
+  modifiedBy: BigInt(r.modified_by),
+  deleted: !!r.deleted,
+  invalid: !!r.invalid,
+  noPermissions: !!r.no_permissions,
+  version: vectorFromJson(r.version),
+  sequence: r.sequence,
+  blockSize: r.block_size,
+  blockHashes: r.block_hashes,
+  symlinkTarget: r.symlink_target,
+  localFlags: r.local_flags,
+  inode: r.inode,
+});
+
+const toParams = (folder: string, device: string, f: FileRecord) => ({
+  folder_id: folder,
+  device_id: device,
+  name: f.name,
+  type: f.type,
+  size: f.size,
+  permissions: f.permissions,
+  modified_s: f.modifiedS,
+  modified_ns: f.modifiedNs,
+  modified_by: f.modifiedBy.toString(),
+  deleted: f.deleted ? 1 : 0,
+  invalid: f.invalid ? 1 : 0,
+  no_permissions: f.noPermissions ? 1 : 0,
+  version: vectorToJson(f.version),
+  sequence: f.sequence,
+  block_size: f.blockSize,
+  block_hashes: f.blockHashes,
+  symlink_target: f.symlinkTarget,
+  local_flags: f.localFlags,
+  inode: f.inode,
+});
+
+export interface NeedItem {
+  name: string;
+  global: FileRecord;
+  globalDevice: string;
+  /** Devices whose entry equals the global version: where blocks can be fetched. */
+  availability: string[];
+  local: FileRecord | undefined;
+}
+
+export interface Counts {
+  files: number;
+  directories: number;
+  symlinks: number;
+  deleted: number;
+  bytes: number;
+}
+
+const zero = (): Counts => ({ files: 0, directories: 0, symlinks: 0, deleted: 0, bytes: 0 });
+function add(c: Counts, r: FileRecord) {
+  if (r.deleted) c.deleted++;
+  else if (r.type === 1) c.directories++;
+  else if (r.type === 4 || r.type === 2 || r.type === 3) c.symlinks++;
+  else {
+    c.files++;
+    c.bytes += r.size;
+  }
+}
+
+/**
+ * The file index of every folder: our own entries (device "") and each peer's, in one table with
+ * prepared statements, written in transactions of at most a batch (bep.md: 1000 files).
+ */
+export class IndexStore {
+  private readonly s;
+
+  constructor(private readonly sqlite: Database.Database) {
+    const cols =
+      "folder_id, device_id, name, type, size, permissions, modified_s, modified_ns, modified_by, deleted, invalid, no_permissions, version, sequence, block_size, block_hashes, symlink_target, local_flags, inode";
+    this.s = {
+      upsert: sqlite.prepare(
+        `INSERT INTO files (${cols}) VALUES (${cols
+          .split(", ")
+          .map((c) => "@" + c)
+          .join(", ")}) ON CONFLICT(folder_id, device_id, name) DO UPDATE SET ${cols
+          .split(", ")
+          .slice(3)
+          .map((c) => `${c}=excluded.${c}`)
+          .join(", ")}`,
+      ),
+      get: sqlite.prepare("SELECT * FROM files WHERE folder_id=? AND device_id=? AND name=?"),
+      since: sqlite.prepare("SELECT * FROM files WHERE folder_id=? AND device_id=? AND sequence>? ORDER BY sequence LIMIT ?"),
+      allOf: sqlite.prepare("SELECT * FROM files WHERE folder_id=? AND device_id=?"),
+      byName: sqlite.prepare("SELECT * FROM files WHERE folder_id=? AND name=?"),
+      allFolder: sqlite.prepare("SELECT * FROM files WHERE folder_id=? ORDER BY name, device_id"),
+      namesUnder: sqlite.prepare("SELECT name FROM files WHERE folder_id=? AND device_id='' AND deleted=0 AND (name=? OR (name>? AND name<?))"),
+      allNames: sqlite.prepare("SELECT name FROM files WHERE folder_id=? AND device_id='' AND deleted=0"),
+      dropDevice: sqlite.prepare("DELETE FROM files WHERE folder_id=? AND device_id=?"),
+      dropFolder: sqlite.prepare("DELETE FROM files WHERE folder_id=?"),
+      delBlocks: sqlite.prepare("DELETE FROM blocks WHERE folder_id=? AND name=?"),
+      addBlock: sqlite.prepare("INSERT INTO blocks (hash, folder_id, name, block_index, offset, size) VALUES (?, ?, ?, ?, ?, ?)"),
+      findBlock: sqlite.prepare("SELECT folder_id, name, offset, size FROM blocks WHERE hash=? LIMIT 8"),
+      dropFolderBlocks: sqlite.prepare("DELETE FROM blocks WHERE folder_id=?"),
+      maxSeq: sqlite.prepare("SELECT max_sequence FROM folders WHERE id=?"),
+      setMaxSeq: sqlite.prepare("UPDATE folders SET max_sequence=? WHERE id=?"),
+    };
+  }
+
+  getLocal(folder: string, name: string): FileRecord | undefined {
+    const row = this.s.get.get(folder, LOCAL, name) as Row | undefined;
+    return row && fromRow(row);
+  }
+
+  get(folder: string, device: string, name: string): FileRecord | undefined {
+    const row = this.s.get.get(folder, device, name) as Row | undefined;
+    return row && fromRow(row);
+  }
+
+  /** Non-deleted local names equal to or below prefix ("" = all). */
+  *localNames(folder: string, prefix: string): Iterable<string> {
+    const rows = prefix === "" ? this.s.allNames.iterate(folder) : this.s.namesUnder.iterate(folder, prefix, prefix + "/", prefix + "0");
+    for (const r of rows as Iterable<{ name: string }>) yield r.name;
+  }
+
+  localMaxSequence(folder: string): number {
+    return (this.s.maxSeq.get(folder) as { max_sequence: number } | undefined)?.max_sequence ?? 0;
+  }
+
+  /**
+   * Records local changes, giving each the next sequence number, and keeps the block locations in
+   * step. One transaction: a crash leaves either all of the batch or none of it.
+   */
+  commitLocal(folder: string, changes: FileRecord[]): FileRecord[] {
+    return this.sqlite.transaction(() => {
+      let seq = this.localMaxSequence(folder);
+      const out: FileRecord[] = [];
+      for (const change of changes) {
+        const rec = { ...change, sequence: ++seq };
+        this.s.upsert.run(toParams(folder, LOCAL, rec));
+        this.s.delBlocks.run(folder, rec.name);
+        if (rec.blockHashes && !rec.deleted && rec.localFlags === 0) {
+          blocksOf(rec).forEach((b, i) => this.s.addBlock.run(Buffer.from(b.hash), folder, rec.name, i, b.offset, b.size));
+        }
+        out.push(rec);
+      }
+      this.s.setMaxSeq.run(seq, folder);
+      return out;
+    })();
+  }
+
+  /** Local entries with sequence > after, in sequence order (what a peer has not seen yet). */
+  localSince(folder: string, after: number, limit: number): FileRecord[] {
+    return (this.s.since.all(folder, LOCAL, after, limit) as Row[]).map(fromRow);
+  }
+
+  /** Stores a peer's announced entries; a full Index replaces everything we held of that peer. */
+  putRemote(folder: string, device: string, recs: FileRecord[], replace: boolean): void {
+    this.sqlite.transaction(() => {
+      if (replace) this.s.dropDevice.run(folder, device);
+      for (const r of recs) this.s.upsert.run(toParams(folder, device, { ...r, localFlags: 0, inode: null }));
+    })();
+  }
+
+  dropRemote(folder: string, device: string): void {
+    this.s.dropDevice.run(folder, device);
+  }
+
+  dropFolder(folder: string): void {
+    this.sqlite.transaction(() => {
+      this.s.dropFolder.run(folder);
+      this.s.dropFolderBlocks.run(folder);
+    })();
+  }
+
+  /** Where a block with this hash exists in a local file. */
+  findBlock(hash: Uint8Array): { folderId: string; name: string; offset: number; size: number }[] {
+    return (this.s.findBlock.all(Buffer.from(hash)) as { folder_id: string; name: string; offset: number; size: number }[]).map((r) => ({
+      folderId: r.folder_id,
+      name: r.name,
+      offset: r.offset,
+      size: r.size,
+    }));
+  }
+
+  /** All devices' entries for one name. */
+  candidates(folder: string, name: string): Candidate[] {
+    return (this.s.byName.all(folder, name) as Row[]).map((r) => ({ device: r.device_id, rec: fromRow(r) }));
+  }
+
+  /**
+   * Walks the folder name by name with every device's entry, computing the global version; the
+   * callback sees each name once. Devices in `exclude` (paused, removed) are left out.
+   */
+  forEachName(folder: string, fn: (name: string, candidates: Candidate[]) => void, include?: (device: string) => boolean): void {
+    let current: string | null = null;
+    let group: Candidate[] = [];
+    for (const row of this.s.allFolder.iterate(folder) as Iterable<Row>) {
+      if (row.name !== current) {
+        if (current !== null) fn(current, group);
+        current = row.name;
+        group = [];
+      }
+      if (row.device_id === LOCAL || !include || include(row.device_id)) group.push({ device: row.device_id, rec: fromRow(row) });
+    }
+    if (current !== null) fn(current, group);
+  }
+
+  /** What the local side lacks of the global state, directories first then by name. */
+  need(folder: string, include?: (device: string) => boolean): NeedItem[] {
+    const out: NeedItem[] = [];
+    this.forEachName(
+      folder,
+      (name, cands) => {
+        const g = globalOf(cands);
+        if (!g || g.device === LOCAL) return;
+        const local = cands.find((c) => c.device === LOCAL)?.rec;
+        if (!needs(local, g.rec)) return;
+        const availability = cands.filter((c) => c.device !== LOCAL && !c.rec.invalid && sameVersion(c.rec, g.rec)).map((c) => c.device);
+        out.push({ name, global: g.rec, globalDevice: g.device, availability, local });
+      },
+      include,
+    );
+    return out;
+  }
+
+  /** Local and global totals and what is still needed, for status. */
+  counts(folder: string, include?: (device: string) => boolean): { local: Counts; global: Counts; need: Counts } {
+    const local = zero();
+    const global = zero();
+    const need = zero();
+    this.forEachName(
+      folder,
+      (_name, cands) => {
+        const l = cands.find((c) => c.device === LOCAL)?.rec;
+        if (l && !l.deleted) add(local, l);
+        const g = globalOf(cands);
+        if (g && !g.rec.deleted) add(global, g.rec);
+        if (g && g.device !== LOCAL && needs(l, g.rec)) add(need, g.rec);
+      },
+      include,
+    );
+    return { local, global, need };
+  }
+
+  /** A peer's completion of a folder (percent of global bytes it holds in the global version). */
+  completion(folder: string, device: string): { percent: number; needBytes: number; needItems: number } {
+    let globalBytes = 0;
+    let needBytes = 0;
+    let needItems = 0;
+    this.forEachName(folder, (_name, cands) => {
+      const g = globalOf(cands);
+      if (!g) return;
+      if (!g.rec.deleted) globalBytes += g.rec.size;
+      const theirs = cands.find((c) => c.device === device)?.rec;
+      if (needs(theirs, g.rec)) {
+        needItems++;
+        if (!g.rec.deleted) needBytes += g.rec.size;
+      }
+    });
+    const percent = globalBytes === 0 ? (needItems ? 95 : 100) : Math.floor((100 * (globalBytes - needBytes)) / globalBytes);
+    return { percent, needBytes, needItems };
+  }
+}
+
+function sameVersion(a: FileRecord, b: FileRecord): boolean {
+  const va = vectorToJson(a.version);
+  return va === vectorToJson(b.version);
+}

@@ -1,0 +1,56 @@
+import type { SyncEngine } from "./engine";
+
+export type EngineStatus = ReturnType<typeof engineStatus>;
+
+/** Folder and device status for the API, the CLI and the console. */
+export function engineStatus(engine: SyncEngine) {
+  const folders = engine.config.listFolders().map((f) => {
+    const runner = engine.runners.get(f.id);
+    const active = engine.activeDevices(f.id);
+    const counts = engine.store.counts(f.id, (d) => active.has(d));
+    return {
+      id: f.id,
+      label: f.label,
+      path: f.path,
+      type: f.type,
+      paused: f.paused,
+      devices: f.devices,
+      state: runner?.state ?? "stopped",
+      error: runner?.error ?? null,
+      progress: runner?.progress ?? null,
+      local: counts.local,
+      global: counts.global,
+      need: counts.need,
+      failedItems: [...(runner?.failed.values() ?? [])],
+      lastScanAt: runner?.lastScanAt ?? null,
+      lastPullAt: runner?.lastPullAt ?? null,
+      rescanIntervalS: f.rescanIntervalS,
+      fsWatcherEnabled: f.fsWatcherEnabled,
+      fsWatcherDelayS: f.fsWatcherDelayS,
+      versioning: f.versioning,
+      maxConflicts: f.maxConflicts,
+    };
+  });
+  const devices = engine.config.listDevices().map((d) => {
+    const session = engine.sessions.get(d.deviceId);
+    const seen = engine.config.seenInfo(d.deviceId);
+    const shared = engine.config.listFolders().filter((f) => f.devices.includes(d.deviceId));
+    return {
+      deviceId: d.deviceId,
+      name: d.name,
+      addresses: d.addresses,
+      paused: d.paused,
+      introducer: d.introducer,
+      connected: !!session,
+      address: session?.conn.remoteAddress ?? seen?.lastAddress ?? null,
+      clientName: session?.conn.remoteHello.clientName ?? seen?.clientName ?? null,
+      clientVersion: session?.conn.remoteHello.clientVersion ?? seen?.clientVersion ?? null,
+      connectedAt: session?.conn.connectedAt ?? null,
+      lastSeenAt: session ? Date.now() : (seen?.lastSeenAt ?? null),
+      bytesIn: session?.conn.bytesIn ?? 0,
+      bytesOut: session?.conn.bytesOut ?? 0,
+      folders: shared.map((f) => ({ folderId: f.id, ...engine.store.completion(f.id, d.deviceId) })),
+    };
+  });
+  return { listenAddresses: engine.service.listenAddresses, folders, devices, pending: engine.config.listPending() };
+}
