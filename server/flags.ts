@@ -7,6 +7,8 @@ export interface NodeOptions {
   discovery: boolean | null; // null = from settings
   adminPassword?: string;
   dev: boolean;
+  /** false (--no-console / FERRY_CONSOLE=off): serve the API only, without Next (headless nodes, benchmarks). */
+  console?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -17,6 +19,7 @@ const HELP = `Usage: npm start -- [--home DIR] [--gui HOST:PORT] [--listen tcp:/
   --gui HOST:PORT    console address                                         env FERRY_GUI, default 127.0.0.1:8484
   --listen ADDRS     sync listeners, comma separated                         env FERRY_LISTEN, default tcp://0.0.0.0:22100
   --discovery=off    turn local discovery (UDP 21027) off                    env FERRY_DISCOVERY
+  --no-console       serve only the API (/api/trpc, /api/ws, /metrics), no web pages   env FERRY_CONSOLE=off
   FERRY_ADMIN_PASSWORD sets the admin password on first start instead of a random one.`;
 
 function parseOnOff(value: string, name: string): boolean {
@@ -47,6 +50,10 @@ export function parseNodeOptions(argv: string[], env: Env): NodeOptions {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") throw new UsageError(HELP);
+    if (arg === "--no-console") {
+      flags.set("console", "off");
+      continue;
+    }
     const m = /^--(home|gui|listen|discovery)(?:=(.*))?$/.exec(arg);
     if (!m) throw new UsageError(`unknown argument "${arg}"\n\n${HELP}`);
     const value = m[2] ?? argv[++i];
@@ -57,6 +64,7 @@ export function parseNodeOptions(argv: string[], env: Env): NodeOptions {
   const gui = pick("gui", "FERRY_GUI");
   const listen = pick("listen", "FERRY_LISTEN");
   const discovery = pick("discovery", "FERRY_DISCOVERY");
+  const consoleFlag = pick("console", "FERRY_CONSOLE");
   return {
     home: path.resolve(pick("home", "FERRY_HOME") ?? "data"),
     gui: gui ? checkHostPort(gui, "--gui") : null,
@@ -64,5 +72,6 @@ export function parseNodeOptions(argv: string[], env: Env): NodeOptions {
     discovery: discovery !== undefined ? parseOnOff(discovery, "--discovery") : null,
     adminPassword: env.FERRY_ADMIN_PASSWORD || undefined,
     dev: env.NODE_ENV === "development",
+    console: consoleFlag !== undefined ? parseOnOff(consoleFlag, "--no-console / FERRY_CONSOLE") : true,
   };
 }

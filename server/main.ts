@@ -29,14 +29,20 @@ async function main() {
   rt.addresses.listen = rt.sync.service.listenAddresses;
   log(`sync listening on ${rt.addresses.listen.join(", ")}${rt.addresses.discovery ? "" : " (local discovery off)"}`);
 
-  // Next comes after the runtime exists: pages only ever read it.
-  if (!options.dev) ensureNextBuild(ROOT, log);
-  const { default: next } = await import("next");
+  // Next comes after the runtime exists: pages only ever read it. A headless node (--no-console)
+  // skips it entirely: no build check, and Next's memory is not part of the node's footprint.
   const { host, port } = splitHostPort(rt.addresses.gui);
-  const app = next({ dev: options.dev, dir: ROOT, hostname: host, port, quiet: true });
-  const handle = app.getRequestHandler();
-  await app.prepare();
-  const pages: PageHandler = (req, res) => handle(req, res);
+  let app: { close?: () => Promise<void> } | null = null;
+  let pages: PageHandler | null = null;
+  if (options.console !== false) {
+    if (!options.dev) ensureNextBuild(ROOT, log);
+    const { default: next } = await import("next");
+    const nextApp = next({ dev: options.dev, dir: ROOT, hostname: host, port, quiet: true });
+    const handle = nextApp.getRequestHandler();
+    await nextApp.prepare();
+    app = nextApp;
+    pages = (req, res) => handle(req, res);
+  }
 
   const web = createFerryServer(rt, pages);
   await new Promise<void>((resolve, reject) => {
@@ -51,7 +57,7 @@ async function main() {
   fs.writeFileSync(path.join(rt.home, "gui-address"), guiUrl + "\n");
   rt.events.emit("node.started", { deviceId: rt.identity.deviceId, version: rt.version, gui: guiUrl });
   log(`device ID ${rt.identity.deviceId}`);
-  log(`ready: console on ${guiUrl}, home ${rt.home}`);
+  log(`ready: console on ${guiUrl}, home ${rt.home}${options.console === false ? " (API only, --no-console)" : ""}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -67,7 +73,7 @@ async function main() {
       rt.events.emit("node.stopping", { reason: signal });
       await web.close();
       await rt.sync.stop();
-      await app.close?.();
+      await app?.close?.();
     } finally {
       // Every write is a synchronous transaction, so once the sockets are closed none is half done.
       booted.dbHandle.close();

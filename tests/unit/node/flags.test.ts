@@ -24,4 +24,10 @@ describe("node flags and environment", () => {
     expect(() => parseNodeOptions(["--discovery=maybe"], {})).toThrow(UsageError);
     expect(() => parseNodeOptions(["--bogus"], {})).toThrow(/unknown argument/);
   });
+  it("serves the console unless --no-console or FERRY_CONSOLE=off asks for the API only", () => {
+    expect(parseNodeOptions([], {}).console).toBe(true);
+    expect(parseNodeOptions(["--no-console"], {}).console).toBe(false);
+    expect(parseNodeOptions([], { FERRY_CONSOLE: "off" }).console).toBe(false);
+    expect(() => parseNodeOptions([], { FERRY_CONSOLE: "sometimes" })).toThrow(/FERRY_CONSOLE: expected on or off/);
+  });
 });
