@@ -219,3 +219,124 @@ export const conflicts = sqliteTable(
   },
   (t) => [index("conflicts_folder").on(t.folderId, t.resolvedAt), uniqueIndex("conflicts_copy").on(t.folderId, t.conflictName)],
 );
+
+// ---------------------------------------------------------------- DR: plans, runs, attempts, logs
+
+/** DR plans as applied: the source text (YAML or JSON) and the validated definition as JSON. */
+export const plans = sqliteTable("plans", {
+  id: text("id").primaryKey(),
+  version: integer("version").notNull(),
+  source: text("source").notNull(),
+  /** The validated plan (server/dr/plans/types.ts Plan) as JSON. */
+  definition: text("definition").notNull(),
+  paused: integer("paused", { mode: "boolean" }).notNull().default(false),
+  /** The schedule tick the scheduler last handled (fired, skipped or queued), ms since epoch; null = none yet. */
+  lastTickAt: integer("last_tick_at"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Every applied version of every plan, so a run can show the plan it ran. */
+export const planVersions = sqliteTable(
+  "plan_versions",
+  {
+    planId: text("plan_id").notNull(),
+    version: integer("version").notNull(),
+    source: text("source").notNull(),
+    definition: text("definition").notNull(),
+    appliedAt: integer("applied_at").notNull(),
+    appliedBy: text("applied_by").notNull(),
+  },
+  (t) => [uniqueIndex("plan_versions_pk").on(t.planId, t.version)],
+);
+
+/** One execution of a plan. state: queued | running | success | failed | cancelled. */
+export const runs = sqliteTable(
+  "runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    planId: text("plan_id").notNull(),
+    planVersion: integer("plan_version").notNull(),
+    /** schedule | catchup | manual | failover */
+    trigger: text("trigger").notNull(),
+    params: text("params").notNull().default("{}"),
+    state: text("state").notNull(),
+    scheduledFor: integer("scheduled_for"),
+    createdAt: integer("created_at").notNull(),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+    error: text("error"),
+    actor: text("actor").notNull().default("scheduler"),
+  },
+  (t) => [index("runs_plan").on(t.planId, t.id), index("runs_state").on(t.state)],
+);
+
+/**
+ * One attempt of one task in a run. state: running | success | failed | timeout | cancelled |
+ * interrupted (the node died during it) | skipped | upstream_failed. A task that never started has no row.
+ */
+export const taskAttempts = sqliteTable(
+  "task_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    taskId: text("task_id").notNull(),
+    kind: text("kind").notNull(),
+    attempt: integer("attempt").notNull(),
+    state: text("state").notNull(),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at"),
+    error: text("error"),
+    /** JSON the task returned (snapshot id, bytes, durations…). */
+    result: text("result"),
+    logBytes: integer("log_bytes").notNull().default(0),
+  },
+  (t) => [index("task_attempts_run").on(t.runId, t.taskId, t.attempt), index("task_attempts_state").on(t.state)],
+);
+
+/** Log lines of task attempts, capped per attempt (the executor stops writing and says so). */
+export const runLogs = sqliteTable(
+  "run_logs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    attemptId: integer("attempt_id"),
+    time: integer("time").notNull(),
+    stream: text("stream").notNull(),
+    line: text("line").notNull(),
+  },
+  (t) => [index("run_logs_run").on(t.runId, t.id)],
+);
+
+/**
+ * Copies a restore can start from (a restic snapshot, an rsync replica, a VM snapshot), written by
+ * the tasks that make them. RPO is derived from these rows; a failed verification marks one unusable.
+ */
+export const recoveryPoints = sqliteTable(
+  "recovery_points",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    planId: text("plan_id").notNull(),
+    runId: integer("run_id").notNull(),
+    /** The synced folder ID, or the source path when the copy is of a plain path. */
+    subject: text("subject").notNull(),
+    kind: text("kind").notNull(),
+    location: text("location").notNull(),
+    ref: text("ref").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+    /** null = not checked, true = verified, false = failed verification (not counted as restorable). */
+    verified: integer("verified", { mode: "boolean" }),
+  },
+  (t) => [index("recovery_points_subject").on(t.subject, t.createdAt), index("recovery_points_plan").on(t.planId, t.createdAt)],
+);
+
+/** Named secrets (restic password, SMTP and OpenNebula credentials); tasks refer to them by name, the API never returns values. */
+export const secrets = sqliteTable("secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
