@@ -4,6 +4,7 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   { ignores: [".next/", "node_modules/", "drizzle/", "data/", "tests/bench/work/", "next-env.d.ts"] },
   js.configs.recommended,
+  { files: ["**/*.mjs", "**/*.js"], languageOptions: { globals: { URL: "readonly", process: "readonly", console: "readonly" } } },
   ...tseslint.configs.recommended,
   {
     rules: {
