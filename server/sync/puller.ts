@@ -200,12 +200,12 @@ async function openTemp(name: string, tempAbs: string, createMode: number): Prom
  * never missing: the rename that follows replaces it atomically. Falls back to a rename where
  * hard links are unsupported. An existing conflict copy is never overwritten.
  */
-async function keepConflictCopy(root: string, name: string, target: string, conflictCopy: string): Promise<string> {
+async function keepConflictCopy(root: string, name: string, target: string, conflictCopy: string): Promise<{ abs: string; linked: boolean }> {
   const conflictAbs = await safeTarget(root, conflictCopy);
   await makeParents(root, conflictCopy);
   try {
     await link(target, conflictAbs);
-    return conflictAbs;
+    return { abs: conflictAbs, linked: true };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EEXIST") throw new PullError("conflict-exists", name, `conflict copy ${conflictCopy} already exists`);
@@ -213,7 +213,7 @@ async function keepConflictCopy(root: string, name: string, target: string, conf
   }
   if (await lstatOrNull(conflictAbs)) throw new PullError("conflict-exists", name, `conflict copy ${conflictCopy} already exists`);
   await rename(target, conflictAbs);
-  return conflictAbs;
+  return { abs: conflictAbs, linked: false };
 }
 
 /**
@@ -285,9 +285,15 @@ export async function pullFile(input: PullFileInput): Promise<PullResult> {
       if (why) throw new LocalChangedError(name, why);
     }
     // If the index expected a file that is gone, nothing can be lost: Syncthing also just renames.
-    let conflictDir: string | null = null;
-    if (current && input.conflictCopy) conflictDir = path.dirname(await keepConflictCopy(root, name, target, input.conflictCopy));
-    await rename(tempAbs, target);
+    const conflict = current && input.conflictCopy ? await keepConflictCopy(root, name, target, input.conflictCopy) : null;
+    try {
+      await rename(tempAbs, target);
+    } catch (err) {
+      // The old file is still in place under its name: drop the extra link so a retry starts clean.
+      if (conflict?.linked) await unlink(conflict.abs).catch(() => undefined);
+      throw err;
+    }
+    const conflictDir = conflict ? path.dirname(conflict.abs) : null;
     await syncDir(path.dirname(target));
     if (conflictDir && conflictDir !== path.dirname(target)) await syncDir(conflictDir);
     return { ...result, inode: Number(st.ino), disk: diskState(st) };
