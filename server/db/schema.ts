@@ -292,6 +292,8 @@ export const taskAttempts = sqliteTable(
     /** JSON the task returned (snapshot id, bytes, durations…). */
     result: text("result"),
     logBytes: integer("log_bytes").notNull().default(0),
+    /** Process group of the tool this attempt runs, so a restarted node can kill what a crash left behind. */
+    pid: integer("pid"),
   },
   (t) => [index("task_attempts_run").on(t.runId, t.taskId, t.attempt), index("task_attempts_state").on(t.state)],
 );
