@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: typecheck, lint, build the console once, then every vitest project (unit,
-# integration incl. interop with real Syncthing, e2e in real Chromium). Ends with "N passed, N failed".
+# `npm test`: typecheck, lint, build the console once, then the vitest projects one after another
+# (unit, integration incl. interop with real Syncthing, e2e in real Chromium), so the heavy ones
+# don't compete for the two cores. Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,21 +18,25 @@ step lint npx eslint --max-warnings=0 .
 # Nodes started by the tests build the console when its sources changed; do it once up front.
 step build node --import tsx -e 'import("./server/next-build.ts").then(m => m.ensureNextBuild(process.cwd(), console.log))'
 
-report=.vitest-report.json
-rm -f "$report"
-npx vitest run --reporter=default --reporter=json --outputFile="$report" "$@"
-vitest_status=$?
-if [ -f "$report" ]; then
-  # A file that fails to load has no failed test inside it; count it as one failure.
-  read -r vp vf < <(node -e '
-    const r = require("./'"$report"'");
-    const brokenFiles = (r.testResults || []).filter((f) => f.status === "failed" && !(f.assertionResults || []).some((a) => a.status === "failed")).length;
-    console.log(r.numPassedTests, r.numFailedTests + brokenFiles);')
-  passed=$((passed + vp))
-  failed=$((failed + vf))
-elif [ $vitest_status -ne 0 ]; then
-  failed=$((failed + 1))
-fi
-[ $vitest_status -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+projects=("${@:-unit integration e2e}")
+for project in ${projects[@]}; do
+  report=".vitest-$project.json"
+  rm -f "$report"
+  echo "== vitest project $project"
+  npx vitest run --project "$project" --reporter=default --reporter=json --outputFile="$report"
+  status=$?
+  if [ -f "$report" ]; then
+    # A file that fails to load has no failed test inside it; count it as one failure.
+    read -r vp vf < <(node -e '
+      const r = require("./'"$report"'");
+      const broken = (r.testResults || []).filter((f) => f.status === "failed" && !(f.assertionResults || []).some((a) => a.status === "failed")).length;
+      console.log(r.numPassedTests, r.numFailedTests + broken);')
+    passed=$((passed + vp))
+    failed=$((failed + vf))
+    [ $status -ne 0 ] && [ "$vf" -eq 0 ] && failed=$((failed + 1))
+  elif [ $status -ne 0 ]; then
+    failed=$((failed + 1))
+  fi
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
