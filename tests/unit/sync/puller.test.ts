@@ -281,6 +281,16 @@ describe("pullFile: metadata", () => {
     expect(result.disk).toEqual({ size: 1000, modifiedS: MTIME_S, modifiedNs: 123_456_000, inode: Number(st.ino) });
   });
 
+  it("accepts its own pulled file as unchanged when the index holds the peer's nanoseconds", async () => {
+    const v1 = patterned(10, 1);
+    const first = await pullFile({ root, file: fileInfo("f", v1), expectedLocal: null, source: await source("f1", v1) });
+    expect(first.disk.modifiedNs).not.toBe(MTIME_NS); // the disk keeps microseconds only
+    const v2 = patterned(20, 2);
+    const indexSays = { size: v1.length, modifiedS: MTIME_S, modifiedNs: MTIME_NS, inode: first.inode };
+    await pullFile({ root, file: fileInfo("f", v2, { modifiedS: MTIME_S + 5 }), expectedLocal: indexSays, source: await source("f2", v2) });
+    await expectSameBytes(path.join(root, "f"), v2);
+  });
+
   it("never rounds an mtime just below a whole second up into the next second", async () => {
     const data = patterned(10);
     await pullFile({ root, file: fileInfo("f", data, { modifiedS: 1_795_604_563, modifiedNs: 999_999_999 }), expectedLocal: null, source: await source("f", data) });
