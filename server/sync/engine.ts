@@ -230,7 +230,7 @@ export class SyncEngine {
     recordAudit(this.opts.db, by, "folder.add", { folderId: f.id, path: f.path, type: f.type, devices: f.devices });
     if (this.started) this.startFolder(f);
     for (const d of f.devices) this.refreshPeer(d);
-    return f;
+    return folderView(f);
   }
 
   shareFolder(folderId: string, deviceId: string, by: string) {
@@ -239,7 +239,7 @@ export class SyncEngine {
     this.opts.events.emit("folder.changed", { folderId, by });
     recordAudit(this.opts.db, by, "folder.share", { folderId, deviceId });
     this.refreshPeer(DeviceId.parse(deviceId).toString());
-    return f;
+    return folderView(f);
   }
 
   async updateFolder(folderId: string, patch: Parameters<SyncConfig["updateFolder"]>[1], by: string) {
@@ -248,7 +248,7 @@ export class SyncEngine {
     this.opts.events.emit("folder.changed", { folderId, by });
     recordAudit(this.opts.db, by, "folder.update", { folderId, patch });
     for (const d of f.devices) this.sessions.get(d)?.sendClusterConfig();
-    return f;
+    return folderView(f);
   }
 
   async removeFolder(folderId: string, by: string) {
@@ -286,4 +286,14 @@ export class SyncEngine {
   status(): EngineStatus {
     return engineStatus(this);
   }
+}
+
+/**
+ * A folder as the operations return it to the API and the CLI: JSON has no bigint, and tRPC
+ * (no transformer) fails the whole response on one, after the change was already made.
+ */
+export type FolderView = Omit<FolderConfig, "indexId"> & { indexId: string };
+
+function folderView(f: FolderConfig): FolderView {
+  return { ...f, indexId: f.indexId.toString() };
 }
