@@ -30,6 +30,11 @@ export interface EventMap {
   "remote.indexUpdated": { folderId: string; deviceId: string; items: number; sequence: number };
   "item.finished": { folderId: string; name: string; type: string; action: "update" | "delete" | "metadata"; device: string; error: string | null };
   "conflict.created": { folderId: string; name: string; conflictName: string; winnerDevice: string };
+  /** choice: keepCurrent | keepConflict | keepBoth | useContent, or copyRemoved when the copy vanished on its own. */
+  "conflict.resolved": { folderId: string; id: number; name: string; conflictName: string; choice: string; by: string };
+  "version.restored": { folderId: string; path: string; version: string; by: string };
+  "versioning.cleaned": { folderId: string; removed: number; versions: string[] };
+  "versioning.changed": { folderId: string; type: string; params: Record<string, string>; by: string };
 }
 
 export type FolderState = "idle" | "scanning" | "syncing" | "error" | "paused" | "stopped";

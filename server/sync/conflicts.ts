@@ -41,6 +41,30 @@ export class ConflictLog {
       .run();
   }
 
+  /** One conflict by id, resolved or not. */
+  get(id: number) {
+    const c = this.db.select().from(conflicts).where(eq(conflicts.id, id)).get();
+    return c && parseRow(c);
+  }
+
+  /** The row of a conflict copy, resolved or not. */
+  byCopy(folderId: string, conflictName: string) {
+    const c = this.db.select().from(conflicts).where(and(eq(conflicts.folderId, folderId), eq(conflicts.conflictName, conflictName))).get();
+    return c && parseRow(c);
+  }
+
+  /** Marks a conflict resolved; false if it was already (so two resolutions cannot both win). */
+  markResolved(id: number, resolution: string, at = Date.now()): boolean {
+    const res = this.db.update(conflicts).set({ resolvedAt: at, resolution }).where(and(eq(conflicts.id, id), isNull(conflicts.resolvedAt))).run();
+    return res.changes > 0;
+  }
+
+  /** Open conflicts, newest first, optionally of one folder and with a name containing `search` (any case). */
+  list(filter: { folderId?: string; search?: string } = {}) {
+    const needle = filter.search?.toLowerCase();
+    return this.open(filter.folderId).filter((c) => !needle || c.name.toLowerCase().includes(needle) || c.conflictName.toLowerCase().includes(needle));
+  }
+
   open(folderId?: string) {
     const where = folderId ? and(isNull(conflicts.resolvedAt), eq(conflicts.folderId, folderId)) : isNull(conflicts.resolvedAt);
     return this.db
@@ -51,4 +75,8 @@ export class ConflictLog {
       .all()
       .map((c) => ({ ...c, winner: JSON.parse(c.winner) as ConflictSide, loser: JSON.parse(c.loser) as ConflictSide }));
   }
+}
+
+function parseRow(c: typeof conflicts.$inferSelect) {
+  return { ...c, winner: JSON.parse(c.winner) as ConflictSide, loser: JSON.parse(c.loser) as ConflictSide };
 }

@@ -14,6 +14,8 @@ import { scanFolder, type ScanChange, type KnownFile } from "./scanner";
 import { FolderWatcher } from "./watcher";
 import { applyDelete, applyDirectory, applySymlink, pullFile, LocalChangedError, type BlockSource } from "./puller";
 import type { ConflictLog } from "./conflicts";
+import { ConflictScan } from "./conflict-scan";
+import { Versioner } from "./versioner";
 
 /** What a folder runner needs from the engine around it. */
 export interface FolderHost {
@@ -63,10 +65,22 @@ export class FolderRunner {
   private retryStep = 0;
   private matcher: IgnoreMatcher | null = null;
 
+  /** Keeps what a peer replaces or deletes, per the folder's versioning (versioner.ts). */
+  readonly versioner: Versioner;
+  private readonly conflictScan: ConflictScan;
+
   constructor(
     public cfg: FolderConfig,
     private readonly host: FolderHost,
-  ) {}
+  ) {
+    this.versioner = new Versioner({
+      root: () => this.cfg.path,
+      config: () => this.cfg.versioning,
+      onCleaned: (versions) => host.events.emit("versioning.cleaned", { folderId: this.id, removed: versions.length, versions: versions.slice(0, 100) }),
+      log: (line) => host.log(`folder ${this.id}: ${line}`),
+    });
+    this.conflictScan = new ConflictScan(cfg.id, host.store, host.conflicts, host.events);
+  }
 
   get id(): string {
     return this.cfg.id;
@@ -78,6 +92,7 @@ export class FolderRunner {
     this.abort = new AbortController();
     if (this.cfg.paused) return this.setState("paused");
     this.setState("idle");
+    this.versioner.start();
     this.requestScan();
     if (this.cfg.fsWatcherEnabled) this.startWatcher();
     this.scheduleRescan();
@@ -86,6 +101,7 @@ export class FolderRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     this.abort.abort();
+    this.versioner.stop();
     this.watcher?.stop();
     this.watcher = null;
     if (this.rescanTimer) clearTimeout(this.rescanTimer);
@@ -262,6 +278,8 @@ export class FolderRunner {
     if (changedCount) this.host.log(`folder ${this.id}: scan found ${changedCount} changes`);
     this.retryStep = 0;
     this.pullWanted = true;
+    // Conflict copies made elsewhere (by a Syncthing peer, or while we were down) join the list.
+    await this.conflictScan.run();
   }
 
   /** Turns scanner findings into index records with our new version. */
@@ -376,6 +394,7 @@ export class FolderRunner {
     await runLimited(filesAndLinks, 4, runOne);
     for (const d of deletions) await runOne(d);
     this.lastPullAt = Date.now();
+    await this.conflictScan.run();
     this.host.localIndexChanged(this.id);
     const remaining = this.host.store.need(this.id, (d) => active.has(d));
     this.updateSummary(remaining);
@@ -403,7 +422,9 @@ export class FolderRunner {
     const { global, local } = item;
     const root = this.cfg.path;
     let inode: number | null = null;
+    const replacesContent = !!local && !local.deleted && local.type === FileInfoType.File && !(global.blockHashes && local.blockHashes?.equals(global.blockHashes));
     if (global.deleted) {
+      if (replacesContent) await this.versioner.archive(item.name);
       const res = await applyDelete(root, item.name, local?.type ?? global.type, this.expected(local));
       if (res === "kept-not-empty") throw new Error("directory not empty (it holds files that are ignored or not yet synced)");
     } else if (global.type === FileInfoType.Directory) {
@@ -412,6 +433,8 @@ export class FolderRunner {
       await applySymlink(root, fileInfoLike(global), this.expected(local));
     } else {
       const conflictCopy = this.conflictCopyFor(item);
+      // A conflict keeps the old content as the copy; otherwise the folder's versioning keeps it.
+      if (!conflictCopy && replacesContent) await this.versioner.archive(item.name);
       const source: BlockSource = {
         findLocal: async (hash) => {
           for (const hit of this.host.store.findBlock(hash)) if (hit.folderId === this.id) return { name: hit.name, offset: hit.offset };
