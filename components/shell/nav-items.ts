@@ -12,5 +12,9 @@ export interface NavItem {
  */
 export const navItems: NavItem[] = [
   { href: "/", label: "nav.dashboard" },
+  { href: "/folders", label: "nav.folders" },
+  { href: "/devices", label: "nav.devices" },
+  { href: "/conflicts", label: "nav.conflicts" },
+  { href: "/changes", label: "nav.changes" },
   { href: "/settings", label: "nav.settings" },
 ];

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useT } from "@/components/i18n/i18n-provider";
 import { focusRing } from "@/components/ui/styles";
+import { ConflictBadge } from "./conflict-badge";
 import { navItems } from "./nav-items";
 
 function isActive(pathname: string, href: string) {
@@ -23,11 +24,12 @@ export function Nav() {
               <Link
                 href={item.href}
                 aria-current={active ? "page" : undefined}
-                className={`block whitespace-nowrap border-b-2 px-3 py-2.5 text-sm font-medium ${focusRing} ${
+                className={`flex items-center whitespace-nowrap border-b-2 px-3 py-2.5 text-sm font-medium ${focusRing} ${
                   active ? "border-teal-600 text-teal-800" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900"
                 }`}
               >
                 {t(item.label)}
+                {item.href === "/conflicts" && <ConflictBadge />}
               </Link>
             </li>
           );

@@ -1,0 +1,5 @@
+import { DevicesScreen } from "@/components/devices/devices-screen";
+
+export default function DevicesPage() {
+  return <DevicesScreen />;
+}
