@@ -13,6 +13,9 @@ export const ZNodeSettings = z.object({
     .min(1)
     .max(16),
   localDiscovery: z.boolean(),
+  /** Node-wide bandwidth limits in KiB/s (Syncthing's units); 0 = unlimited. */
+  maxSendKbps: z.number().int().min(0).max(10_000_000),
+  maxRecvKbps: z.number().int().min(0).max(10_000_000),
 });
 export type NodeSettings = z.infer<typeof ZNodeSettings>;
 
@@ -21,6 +24,8 @@ export const defaultSettings = (): NodeSettings => ({
   guiAddress: "127.0.0.1:8484",
   listenAddresses: ["tcp://0.0.0.0:22100"],
   localDiscovery: true,
+  maxSendKbps: 0,
+  maxRecvKbps: 0,
 });
 
 export class SettingsStore {

@@ -35,6 +35,15 @@ export interface EventMap {
   "version.restored": { folderId: string; path: string; version: string; by: string };
   "versioning.cleaned": { folderId: string; removed: number; versions: string[] };
   "versioning.changed": { folderId: string; type: string; params: Record<string, string>; by: string };
+  // folder types, pause and limits
+  "folder.typeChanged": { folderId: string; from: string; to: string; promoted: number; by: string };
+  "folder.paused": { folderId: string; by: string };
+  "folder.resumed": { folderId: string; by: string };
+  "folder.reverted": { folderId: string; reverted: number; deleted: number; by: string };
+  "folder.overridden": { folderId: string; items: number; by: string };
+  "device.paused": { deviceId: string; by: string };
+  "device.resumed": { deviceId: string; by: string };
+  "limits.changed": { deviceId: string | null; maxSendKbps: number; maxRecvKbps: number; by: string };
 }
 
 export type FolderState = "idle" | "scanning" | "syncing" | "error" | "paused" | "stopped";

@@ -21,6 +21,7 @@ import {
   type Index,
   type Request,
 } from "./protocol";
+import type { Throttle } from "./ratelimit";
 
 /** The peer answered a Request with a non-zero ErrorCode (1 generic, 2 no such file, 3 invalid file). */
 export class RequestError extends Error {
@@ -102,6 +103,8 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
   bytesIn: number;
   bytesOut: number;
   compression: CompressionMode;
+  /** Bandwidth limits for this device (ratelimit.ts); the engine sets it before start(). */
+  throttle: Throttle | null = null;
 
   private readonly socket: TLSSocket;
   private readonly reader: FrameReader;
@@ -114,6 +117,10 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
   private lastWrite = Date.now();
   private lastRead = Date.now();
   private servingBytes = 0;
+  /** The last write still waiting for send tokens: later frames queue behind it to keep their order. */
+  private throttledTail: Promise<void> | null = null;
+  /** Reading is held back until this time (performance.now()) to honour the receive limit. */
+  private recvHoldUntil = 0;
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(opts: BepConnectionOptions) {
@@ -164,6 +171,25 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
   }
 
   private write(frame: Uint8Array): Promise<void> {
+    const delay = this.throttle ? this.throttle.sendDelay(frame.length) : 0;
+    if (delay <= 0 && !this.throttledTail) return this.writeNow(frame);
+    const readyAt = performance.now() + delay;
+    const prev = this.throttledTail ?? Promise.resolve();
+    const p = prev.then(async () => {
+      const wait = readyAt - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (this.closeReason !== null) throw new ConnectionClosedError(this.closeReason);
+      return this.writeNow(frame);
+    });
+    const tail = p.catch(() => {});
+    this.throttledTail = tail;
+    void tail.then(() => {
+      if (this.throttledTail === tail) this.throttledTail = null;
+    });
+    return p;
+  }
+
+  private writeNow(frame: Uint8Array): Promise<void> {
     this.lastWrite = Date.now();
     this.bytesOut += frame.length;
     return new Promise((resolve, reject) => {
@@ -232,6 +258,24 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
       return;
     }
     this.drain();
+    const delay = this.throttle ? this.throttle.recvDelay(chunk.length) : 0;
+    if (delay > 0 && this.closeReason === null) {
+      // Stop reading until the tokens for this chunk have accrued; the peer's TCP window fills meanwhile.
+      this.recvHoldUntil = Math.max(this.recvHoldUntil, performance.now() + delay);
+      this.socket.pause();
+      setTimeout(() => this.resumeReading(), delay).unref();
+    }
+  }
+
+  /** Reads again unless the receive limit or the Request backlog still holds the socket. */
+  private resumeReading(): void {
+    if (this.closeReason !== null || this.servingBytes > MAX_SERVING_BYTES) return;
+    const left = this.recvHoldUntil - performance.now();
+    if (left > 1) {
+      setTimeout(() => this.resumeReading(), left).unref();
+      return;
+    }
+    this.socket.resume();
   }
 
   /** Dispatches every complete buffered frame, stopping early if the connection closes meanwhile. */
@@ -315,7 +359,7 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
       if (answered) return;
       answered = true;
       this.servingBytes -= size;
-      if (this.servingBytes <= MAX_SERVING_BYTES && this.closeReason === null) this.socket.resume();
+      if (this.servingBytes <= MAX_SERVING_BYTES) this.resumeReading();
       if (this.closeReason !== null) return;
       const message = "data" in answer ? { id: req.id, data: answer.data, code: ErrorCode.NoError } : { id: req.id, data: new Uint8Array(0), code: answer.code };
       this.send({ type: "response", message }).catch(() => {}); // a closed connection already told everyone

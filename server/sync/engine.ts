@@ -1,7 +1,7 @@
 import type { Db } from "../db/connection";
 import type { EventBus } from "../events/bus";
 import { recordAudit } from "../db/audit";
-import { ConfigError, SyncConfig, type FolderConfig, type FolderType } from "./config";
+import { canonicalDeviceId, ConfigError, SyncConfig, type FolderConfig, type FolderType } from "./config";
 import { ConflictLog } from "./conflicts";
 import type { BepConnection } from "./connection";
 import { ConnectionService } from "./connections";
@@ -13,6 +13,10 @@ import { IndexStore } from "./index-store";
 import { PeerSession } from "./peer";
 import { DeviceId, type BlockInfo, type Hello } from "./protocol";
 import { engineStatus, type EngineStatus } from "./status";
+import { RateLimiter } from "./ratelimit";
+import { localChanges, revertLocalChanges, type LocalChange, type RevertResult } from "./receive-only";
+import { outOfSync, overrideChanges, type OutOfSyncItem } from "./send-only";
+import { SettingsStore } from "../db/settings";
 
 export interface EngineOptions {
   db: Db;
@@ -41,6 +45,10 @@ export class SyncEngine {
   private readonly discovery: LocalDiscovery | null;
   readonly shortId: bigint;
   readonly log: (line: string) => void;
+  /** Bandwidth buckets: node-wide from settings, per device from the device config. */
+  readonly limiter = new RateLimiter();
+  private readonly settings: SettingsStore;
+  private unsubscribeSettings: (() => void) | null = null;
   private started = false;
 
   constructor(readonly opts: EngineOptions) {
@@ -49,6 +57,7 @@ export class SyncEngine {
     this.store = new IndexStore(opts.db.$client);
     this.conflicts = new ConflictLog(opts.db);
     this.shortId = opts.identity.id.shortId();
+    this.settings = new SettingsStore(opts.db);
     this.discovery = opts.discovery
       ? new LocalDiscovery({ id: opts.identity.id, addresses: () => this.service.listenAddresses, log: (l) => this.log(`discovery: ${l}`) })
       : null;
@@ -76,6 +85,16 @@ export class SyncEngine {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.applyGlobalLimits();
+    for (const d of this.config.listDevices()) this.limiter.setDevice(d.deviceId, d);
+    // Global limits live in the settings; whoever changes them announces it on the bus.
+    this.unsubscribeSettings = this.opts.events.subscribe((e) => {
+      if (e.type !== "settings.changed") return;
+      const data = e.data as { keys: string[]; by: string };
+      if (!data.keys.some((k) => k === "maxSendKbps" || k === "maxRecvKbps")) return;
+      const limits = this.applyGlobalLimits();
+      this.opts.events.emit("limits.changed", { deviceId: null, ...limits, by: data.by });
+    });
     for (const f of this.config.listFolders()) this.startFolder(f);
     await this.service.start();
     await this.discovery?.start();
@@ -85,9 +104,17 @@ export class SyncEngine {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    this.unsubscribeSettings?.();
+    this.unsubscribeSettings = null;
     await this.discovery?.stop();
     await this.service.stop();
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
+  }
+
+  private applyGlobalLimits() {
+    const { maxSendKbps, maxRecvKbps } = this.settings.get();
+    this.limiter.setGlobal({ maxSendKbps, maxRecvKbps });
+    return { maxSendKbps, maxRecvKbps };
   }
 
   private hello(remote: DeviceId | null): Hello {
@@ -164,6 +191,7 @@ export class SyncEngine {
     const device = this.config.device(deviceId);
     if (!device) return conn.close("unknown device");
     conn.compression = device.compression;
+    conn.throttle = this.limiter.throttle(deviceId);
     const session = new PeerSession(conn, this);
     this.sessions.set(deviceId, session);
     this.config.noteSeen(deviceId, { address: conn.remoteAddress, clientName: conn.remoteHello.clientName, clientVersion: conn.remoteHello.clientVersion });
@@ -200,11 +228,21 @@ export class SyncEngine {
   }
 
   updateDevice(deviceId: string, patch: Parameters<SyncConfig["updateDevice"]>[1], by: string) {
+    const before = this.config.device(canonicalDeviceIdOrNull(deviceId) ?? "");
     const d = this.config.updateDevice(deviceId, patch);
     this.opts.events.emit("device.changed", { deviceId: d.deviceId, by });
     recordAudit(this.opts.db, by, "device.update", { deviceId: d.deviceId, patch });
+    if (before && before.paused !== d.paused) {
+      this.opts.events.emit(d.paused ? "device.paused" : "device.resumed", { deviceId: d.deviceId, by });
+      recordAudit(this.opts.db, by, d.paused ? "device.pause" : "device.resume", { deviceId: d.deviceId });
+    }
+    if (before && (before.maxSendKbps !== d.maxSendKbps || before.maxRecvKbps !== d.maxRecvKbps)) {
+      this.limiter.setDevice(d.deviceId, d);
+      this.opts.events.emit("limits.changed", { deviceId: d.deviceId, maxSendKbps: d.maxSendKbps, maxRecvKbps: d.maxRecvKbps, by });
+    }
+    const onlyLimits = Object.keys(patch).every((k) => k === "maxSendKbps" || k === "maxRecvKbps");
     if (patch.paused) this.sessions.get(d.deviceId)?.conn.close("device paused");
-    else this.refreshPeer(d.deviceId);
+    else if (!onlyLimits) this.refreshPeer(d.deviceId);
     for (const r of this.runners.values()) r.requestPull();
     return d;
   }
@@ -213,6 +251,7 @@ export class SyncEngine {
     const id = this.config.device(DeviceId.parse(deviceId).toString())?.deviceId;
     if (!id) throw new ConfigError(`no device ${deviceId}`);
     this.config.removeDevice(id);
+    this.limiter.forgetDevice(id);
     for (const f of this.config.listFolders()) this.store.dropRemote(f.id, id);
     this.sessions.get(id)?.conn.close("device removed");
     this.opts.events.emit("device.removed", { deviceId: id, by });
@@ -243,10 +282,21 @@ export class SyncEngine {
   }
 
   async updateFolder(folderId: string, patch: Parameters<SyncConfig["updateFolder"]>[1], by: string) {
+    const before = this.config.folder(folderId);
     const f = this.config.updateFolder(folderId, patch);
-    await this.runners.get(folderId)?.reconfigure(f);
+    const runner = this.runners.get(folderId);
+    await runner?.reconfigure(f);
     this.opts.events.emit("folder.changed", { folderId, by });
     recordAudit(this.opts.db, by, "folder.update", { folderId, patch });
+    if (before && before.type !== f.type) {
+      const promoted = runner?.promoted ?? 0;
+      this.opts.events.emit("folder.typeChanged", { folderId, from: before.type, to: f.type, promoted, by });
+      recordAudit(this.opts.db, by, "folder.type", { folderId, from: before.type, to: f.type, promoted });
+    }
+    if (before && before.paused !== f.paused) {
+      this.opts.events.emit(f.paused ? "folder.paused" : "folder.resumed", { folderId, by });
+      recordAudit(this.opts.db, by, f.paused ? "folder.pause" : "folder.resume", { folderId });
+    }
     for (const d of f.devices) this.sessions.get(d)?.sendClusterConfig();
     return folderView(f);
   }
@@ -283,6 +333,60 @@ export class SyncEngine {
     if (opts.wait) await runner.idle();
   }
 
+  // ---------------------------------------------------------------- folder types (bep.md §10)
+
+  private include(folderId: string): (device: string) => boolean {
+    const active = this.activeDevices(folderId);
+    return (d) => active.has(d);
+  }
+
+  private folderOfType(folderId: string, type: FolderType, action: string): FolderConfig {
+    const f = this.config.folder(folderId);
+    if (!f) throw new ConfigError(`no folder ${folderId}`);
+    if (f.type !== type) throw new ConfigError(`${action} applies to ${type} folders; folder ${folderId} is ${f.type}`);
+    return f;
+  }
+
+  /** A receive-only folder's local changes: what Revert would undo. */
+  localChanges(folderId: string): LocalChange[] {
+    const f = this.folderOfType(folderId, "receiveonly", "local changes");
+    return localChanges(this.store, f.id, this.include(f.id));
+  }
+
+  /** A send-only folder's differences from the cluster: what Override would overwrite everywhere. */
+  outOfSync(folderId: string): OutOfSyncItem[] {
+    const f = this.folderOfType(folderId, "sendonly", "out-of-sync items");
+    return outOfSync(this.store.need(f.id, this.include(f.id)));
+  }
+
+  /** Revert Local Changes: the cluster's state comes back; local additions are deleted; no conflict copies. */
+  async revert(folderId: string, by: string): Promise<RevertResult> {
+    const f = this.folderOfType(folderId, "receiveonly", "revert");
+    const runner = this.runner(f.id);
+    const result = await runner.exclusive(async () => {
+      // Catch edits made since the last scan, so they are reverted too rather than left behind.
+      await runner.scanNow();
+      return revertLocalChanges(this.store, this.config.folder(f.id) ?? f, this.include(f.id));
+    });
+    this.localIndexChanged(f.id);
+    runner.requestPull();
+    this.opts.events.emit("folder.reverted", { folderId: f.id, reverted: result.reverted.length, deleted: result.deleted.length, by });
+    recordAudit(this.opts.db, by, "folder.revert", { folderId: f.id, reverted: result.reverted.length, deleted: result.deleted, failed: result.failed });
+    return result;
+  }
+
+  /** Override Changes: our state becomes the global one on every device. */
+  async override(folderId: string, by: string): Promise<{ items: string[] }> {
+    const f = this.folderOfType(folderId, "sendonly", "override");
+    const runner = this.runner(f.id);
+    const records = await runner.exclusive(() => overrideChanges(this.store, f.id, this.shortId, this.store.need(f.id, this.include(f.id))));
+    const items = records.map((r) => r.name);
+    if (items.length) this.localIndexChanged(f.id);
+    this.opts.events.emit("folder.overridden", { folderId: f.id, items: items.length, by });
+    recordAudit(this.opts.db, by, "folder.override", { folderId: f.id, items: items.slice(0, 1000), count: items.length });
+    return { items };
+  }
+
   status(): EngineStatus {
     return engineStatus(this);
   }
@@ -296,4 +400,12 @@ export type FolderView = Omit<FolderConfig, "indexId"> & { indexId: string };
 
 function folderView(f: FolderConfig): FolderView {
   return { ...f, indexId: f.indexId.toString() };
+}
+
+function canonicalDeviceIdOrNull(id: string): string | null {
+  try {
+    return canonicalDeviceId(id);
+  } catch {
+    return null;
+  }
 }

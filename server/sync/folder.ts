@@ -16,6 +16,8 @@ import { applyDelete, applyDirectory, applySymlink, pullFile, LocalChangedError,
 import type { ConflictLog } from "./conflicts";
 import { ConflictScan } from "./conflict-scan";
 import { Versioner } from "./versioner";
+import { promoteLocalChanges } from "./receive-only";
+import { mergeEquivalent } from "./send-only";
 
 /** What a folder runner needs from the engine around it. */
 export interface FolderHost {
@@ -52,6 +54,8 @@ export class FolderRunner {
   failed = new Map<string, FailedItem>();
   lastScanAt: number | null = null;
   lastPullAt: number | null = null;
+  /** Bytes the scanner hashed since start: a type change must not add to it for unchanged files. */
+  bytesHashed = 0;
 
   private scanAll = false;
   private scanPaths = new Set<string>();
@@ -64,6 +68,8 @@ export class FolderRunner {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryStep = 0;
   private matcher: IgnoreMatcher | null = null;
+  /** An operation (revert, override, type change) holds the folder: no scan or pull runs meanwhile. */
+  private held = 0;
 
   /** Keeps what a peer replaces or deletes, per the folder's versioning (versioner.ts). */
   readonly versioner: Versioner;
@@ -113,6 +119,15 @@ export class FolderRunner {
   /** Applies a changed configuration (type, paused, intervals) without a restart or a rescan of unchanged files. */
   async reconfigure(cfg: FolderConfig): Promise<void> {
     const wasPaused = this.cfg.paused;
+    const oldType = this.cfg.type;
+    if (oldType === "receiveonly" && cfg.type !== "receiveonly") {
+      // Local changes stop being local: they get new versions and go out valid. No rescan needed.
+      await this.exclusive(async () => {
+        this.cfg = cfg;
+        this.promoted = promoteLocalChanges(this.host.store, this.id, this.host.shortId);
+        if (this.promoted) this.host.localIndexChanged(this.id);
+      });
+    }
     const watcherChanged = cfg.fsWatcherEnabled !== this.cfg.fsWatcherEnabled || cfg.fsWatcherDelayS !== this.cfg.fsWatcherDelayS;
     this.cfg = cfg;
     if (cfg.paused && !wasPaused) {
@@ -134,6 +149,31 @@ export class FolderRunner {
     this.requestPull();
   }
 
+  /** How many receive-only changes the last type change turned into ordinary ones. */
+  promoted = 0;
+
+  /**
+   * Runs fn while no scan or pull is running and none starts; queued work resumes afterwards.
+   * Revert, Override and type changes use it so they never interleave with the puller.
+   */
+  async exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    this.held++;
+    try {
+      await this.idle();
+      return await fn();
+    } finally {
+      this.held--;
+      this.kick();
+    }
+  }
+
+  /** A full scan right now; only inside exclusive(), where nothing else runs. */
+  async scanNow(): Promise<void> {
+    if (this.stopped || !this.held) return;
+    await this.scan();
+    this.setState("idle");
+  }
+
   requestScan(subPaths?: string[]): void {
     if (subPaths) for (const p of subPaths) this.scanPaths.add(p);
     else this.scanAll = true;
@@ -151,7 +191,7 @@ export class FolderRunner {
   }
 
   private kick() {
-    if (this.stopped || this.running) return;
+    if (this.stopped || this.running || this.held) return;
     this.running = this.loop().finally(() => {
       this.running = null;
       if (!this.stopped && (this.scanAll || this.scanPaths.size || this.pullWanted)) this.kick();
@@ -251,6 +291,7 @@ export class FolderRunner {
       return r && { ...r, blockHashes: r.blockHashes };
     };
     let changedCount = 0;
+    let hashedThisScan = 0;
     for await (const batch of scanFolder({
       root: this.cfg.path,
       matcher: this.matcher,
@@ -260,6 +301,8 @@ export class FolderRunner {
       ignorePerms: this.cfg.ignorePerms,
       signal: this.abort.signal,
       onProgress: (p) => {
+        this.bytesHashed += p.bytesHashed - hashedThisScan;
+        hashedThisScan = p.bytesHashed;
         this.progress = { doneBytes: p.bytesHashed, totalBytes: p.bytesToHash, currentFile: p.currentFile };
         this.host.events.emit("folder.progress", { folderId: this.id, state: "scanning", ...this.progress });
       },
@@ -341,9 +384,13 @@ export class FolderRunner {
   // ---------------------------------------------------------------- pulling
 
   private async pull(): Promise<void> {
-    if (this.cfg.type === "sendonly") return;
     const active = this.host.activeDevices(this.id);
     const need = this.host.store.need(this.id, (d) => active.has(d));
+    if (this.cfg.type === "sendonly") {
+      // Nothing remote reaches the disk; identical content elsewhere is merged, the rest is out of sync.
+      if (mergeEquivalent(this.host.store, this.id, need)) this.host.localIndexChanged(this.id);
+      return this.updateSummary(this.host.store.need(this.id, (d) => active.has(d)));
+    }
     this.updateSummary(need);
     if (!need.length) {
       this.failed.clear();

@@ -42,11 +42,14 @@ export function globalOf(candidates: Candidate[]): Candidate | null {
 
 /**
  * Does the local entry need the global one? Not if the global is invalid (nobody has it valid), nor
- * if both are deleted/absent, nor if the versions are equal.
+ * if both are deleted/absent, nor if ours is equal or newer (1.19 Need: GreaterEqual). Ours can be
+ * newer and still lose the global selection only when it is invalid: a receive-only local change,
+ * which must stay on disk until Revert.
  */
 export function needs(local: FileRecord | undefined, global: FileRecord): boolean {
   if (global.invalid || global.localFlags !== 0) return false;
   if (!local) return !global.deleted;
   if (local.deleted && global.deleted) return false;
-  return compareVectors(local.version, global.version) !== "equal";
+  const ord = compareVectors(local.version, global.version);
+  return ord !== "equal" && ord !== "greater";
 }

@@ -95,7 +95,9 @@ export function fileInfoFromRecord(r: FileRecord): FileInfo {
   f.deleted = r.deleted;
   f.invalid = r.invalid || r.localFlags !== 0;
   f.noPermissions = r.noPermissions;
-  f.version = r.version;
+  // A receive-only change goes out with an empty vector so it can never become anyone's global
+  // version, not even after the flag is lost (1.19 prepareFileInfoForIndex).
+  f.version = r.localFlags & LocalFlag.ReceiveOnly ? [] : r.version;
   f.sequence = r.sequence;
   f.symlinkTarget = r.symlinkTarget;
   if (r.type === FileInfoType.File && !r.deleted) {

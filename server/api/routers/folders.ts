@@ -63,5 +63,17 @@ export const foldersRouter = router({
     .input(z.object({ id: ZFolderId, deviceId: z.string().min(52).max(80) }))
     .mutation(({ ctx, input }) => service(() => ctx.rt.sync.ignoreFolder(input.id, input.deviceId, ctx.caller.actor))),
 
+  /** Receive-only: the items changed here, which stay local until reverted. */
+  localChanges: authedProcedure.input(z.object({ id: ZFolderId })).query(({ ctx, input }) => service(() => ctx.rt.sync.localChanges(input.id))),
+
+  /** Send-only: what the cluster has that differs from ours. */
+  outOfSync: authedProcedure.input(z.object({ id: ZFolderId })).query(({ ctx, input }) => service(() => ctx.rt.sync.outOfSync(input.id))),
+
+  /** Receive-only: Revert Local Changes. */
+  revert: authedProcedure.input(z.object({ id: ZFolderId })).mutation(({ ctx, input }) => service(() => ctx.rt.sync.revert(input.id, ctx.caller.actor))),
+
+  /** Send-only: Override Changes. */
+  override: authedProcedure.input(z.object({ id: ZFolderId })).mutation(({ ctx, input }) => service(() => ctx.rt.sync.override(input.id, ctx.caller.actor))),
+
   conflicts: authedProcedure.input(z.object({ id: ZFolderId.optional() }).optional()).query(({ ctx, input }) => ctx.rt.sync.conflicts.open(input?.id)),
 });

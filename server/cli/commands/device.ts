@@ -2,11 +2,11 @@ import { parseArgs, type Command } from "../command";
 
 const device: Command = {
   name: "device",
-  summary: "add, remove, pause, resume or list devices",
-  usage: "ferry device add ID [--name N] [--address tcp://H:P]… | remove|pause|resume ID | list",
+  summary: "add, remove, pause, resume, limit or list devices",
+  usage: "ferry device add ID [--name N] [--address tcp://H:P]… | remove|pause|resume ID | limit ID [--send KiB/s] [--recv KiB/s] | list",
   async run({ client, args, out, json }) {
     const [sub, ...rest] = args;
-    const a = parseArgs(rest, ["name", "address"], ["introducer"]);
+    const a = parseArgs(rest, ["name", "address", "send", "recv"], ["introducer"]);
     const id = a.positionals[0];
     const needId = () => {
       if (!id) throw new Error(`ferry device ${sub} needs a device ID`);
@@ -24,6 +24,20 @@ const device: Command = {
       case "resume": {
         const d = await client.devices.update.mutate({ deviceId: needId(), paused: sub === "pause" });
         return out(json ? JSON.stringify(d) : `${sub === "pause" ? "paused" : "resumed"} ${d.deviceId}`);
+      }
+      case "limit": {
+        // KiB/s as Syncthing counts them; 0 lifts the limit.
+        const kib = (flag: string) => {
+          const v = a.one(flag);
+          if (v === undefined) return undefined;
+          if (!/^\d+$/.test(v)) throw new Error(`--${flag} must be a whole number of KiB/s (0 = unlimited), not "${v}"`);
+          return Number(v);
+        };
+        const send = kib("send");
+        const recv = kib("recv");
+        if (send === undefined && recv === undefined) throw new Error("ferry device limit needs --send and/or --recv");
+        const d = await client.devices.update.mutate({ deviceId: needId(), maxSendKbps: send, maxRecvKbps: recv });
+        return out(json ? JSON.stringify(d) : `${d.deviceId}: send ${d.maxSendKbps || "unlimited"} KiB/s, receive ${d.maxRecvKbps || "unlimited"} KiB/s`);
       }
       case "list": {
         const list = await client.devices.list.query();
