@@ -139,7 +139,6 @@ describe("protocol fuzzing", () => {
       }
     };
 
-    const start = Date.now();
     for (let i = 0; i < ITERATIONS; i++) {
       const mode = int(10);
       if (mode < 5) {
@@ -169,12 +168,10 @@ describe("protocol fuzzing", () => {
         check(i, `lz4 ${outLen}`, input, () => lz4DecompressBlock(input, outLen));
       }
     }
-    const elapsed = Date.now() - start;
 
     expect(decoded + rejected).toBe(ITERATIONS);
     // Both outcomes must be exercised, or the mutations are too weak (or too strong) to mean anything.
     expect(decoded).toBeGreaterThan(ITERATIONS / 20);
     expect(rejected).toBeGreaterThan(ITERATIONS / 20);
-    expect(elapsed).toBeLessThan(45_000);
   });
 });
