@@ -59,6 +59,11 @@ export class ConflictLog {
     return res.changes > 0;
   }
 
+  /** Undoes markResolved when the resolution could not be carried out on disk. */
+  reopen(id: number): void {
+    this.db.update(conflicts).set({ resolvedAt: null, resolution: null }).where(eq(conflicts.id, id)).run();
+  }
+
   /** Open conflicts, newest first, optionally of one folder and with a name containing `search` (any case). */
   list(filter: { folderId?: string; search?: string } = {}) {
     const needle = filter.search?.toLowerCase();

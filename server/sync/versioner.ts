@@ -3,6 +3,7 @@
 import fs from "node:fs/promises";
 import type { Stats } from "node:fs";
 import path from "node:path";
+import { ConfigError } from "./config";
 import { goExt, resolveInFolder, tempName, validateRemoteName } from "./names";
 import { makeParents } from "./puller-disk";
 
@@ -20,7 +21,8 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => Date.now() };
 
-export class VersioningError extends Error {}
+/** Bad versioning input (config or restore request); the API turns it into a 400. */
+export class VersioningError extends ConfigError {}
 
 // ---------------------------------------------------------------- settings
 
