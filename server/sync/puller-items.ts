@@ -80,8 +80,15 @@ export async function applySymlink(root: string, file: FileInfo, expectedLocal: 
   const tempAbs = await safeLocal(root, tempName(file.name));
   await rm(tempAbs, { force: true }); // never follows: removes a link or file at that name
   await symlink(target, tempAbs);
-  await safeTarget(root, file.name);
-  await rename(tempAbs, abs);
+  try {
+    await safeTarget(root, file.name);
+    await rename(tempAbs, abs);
+  } catch (err) {
+    // Unlike a file's temp, a temp link holds nothing worth reusing; left behind it would be a
+    // stray link (possibly pointing outside the folder) that the scanner skips but a user sees.
+    await rm(tempAbs, { force: true });
+    throw err;
+  }
   await syncDir(path.dirname(abs));
 }
 
