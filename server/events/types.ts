@@ -30,6 +30,20 @@ export interface EventMap {
   "remote.indexUpdated": { folderId: string; deviceId: string; items: number; sequence: number };
   "item.finished": { folderId: string; name: string; type: string; action: "update" | "delete" | "metadata"; device: string; error: string | null };
   "conflict.created": { folderId: string; name: string; conflictName: string; winnerDevice: string };
+
+  // DR executor (server/dr)
+  "plan.applied": { planId: string; version: number; by: string };
+  "plan.changed": { planId: string; paused: boolean; by: string };
+  "plan.removed": { planId: string; by: string };
+  "run.queued": { runId: number; planId: string; trigger: string };
+  "run.started": { runId: number; planId: string; trigger: string; scheduledFor: number | null; startedAt: number };
+  "run.finished": { runId: number; planId: string; state: string; error: string | null; durationMs: number };
+  "run.skipped": { planId: string; scheduledFor: number; reason: string };
+  "task.started": { runId: number; planId: string; taskId: string; kind: string; attempt: number; attemptId: number };
+  "task.finished": { runId: number; planId: string; taskId: string; attempt: number; attemptId: number | null; state: string; error: string | null; durationMs: number };
+  "task.log": { runId: number; attemptId: number | null; taskId: string; stream: string; line: string; time: number };
+  "failover.promoted": { folderId: string; epoch: number; primary: string; by: string };
+  "failover.demoted": { folderId: string; epoch: number; primary: string; from: string };
   /** choice: keepCurrent | keepConflict | keepBoth | useContent, or copyRemoved when the copy vanished on its own. */
   "conflict.resolved": { folderId: string; id: number; name: string; conflictName: string; choice: string; by: string };
   "version.restored": { folderId: string; path: string; version: string; by: string };
@@ -58,4 +72,4 @@ export interface FerryEvent<T extends EventType = EventType> {
 }
 
 /** Events that are too frequent to keep (progress ticks); they get ids but are not written to the log. */
-export const ephemeralEventTypes: ReadonlySet<EventType> = new Set<EventType>(["folder.progress", "remote.indexUpdated", "folder.summary"]);
+export const ephemeralEventTypes: ReadonlySet<EventType> = new Set<EventType>(["folder.progress", "remote.indexUpdated", "folder.summary", "task.log"]);

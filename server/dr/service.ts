@@ -1,0 +1,210 @@
+import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
+import { recordAudit } from "../db/audit";
+import { runLogs, runs, taskAttempts } from "../db/schema";
+import { ConfigError } from "../sync/config";
+import type { DrDeps } from "./deps";
+import { markInterrupted, RunController } from "./executor";
+import { PlanStore } from "./plans/store";
+import type { Plan } from "./plans/types";
+import { rpo, rto } from "./rpo";
+import { Scheduler } from "./schedule/scheduler";
+import { SecretStore } from "./secrets";
+
+export interface StartRunOptions {
+  params?: Record<string, string>;
+  trigger?: "manual" | "schedule" | "catchup" | "failover";
+  actor?: string;
+  scheduledFor?: number | null;
+}
+
+type RunRow = typeof runs.$inferSelect;
+
+/**
+ * The DR executor as the node sees it: plans, schedules, runs and secrets. Started after the sync
+ * engine (tasks use it) and stopped before it; a stop leaves running attempts "interrupted" so the
+ * next start retries them per their policy.
+ */
+export class DrService {
+  readonly plans: PlanStore;
+  readonly secrets: SecretStore;
+  readonly scheduler: Scheduler;
+  private readonly active = new Map<number, RunController>();
+  private started = false;
+  private readonly log: (line: string) => void;
+
+  constructor(
+    readonly deps: DrDeps,
+    opts: { log?: (line: string) => void } = {},
+  ) {
+    this.log = opts.log ?? ((l) => console.log(`[dr] ${l}`));
+    this.plans = new PlanStore(deps.db);
+    this.secrets = new SecretStore(deps.db);
+    this.scheduler = new Scheduler({
+      plans: () => this.plans.list(),
+      due: (planId, tick, trigger) => void this.startRun(planId, { trigger, scheduledFor: tick, actor: "scheduler" }),
+      setLastTick: (planId, tick) => this.plans.setLastTick(planId, tick),
+      log: this.log,
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const interrupted = await markInterrupted(this.deps);
+    if (interrupted) this.log(`${interrupted} task attempt(s) were cut short by the last stop; retrying per their policy`);
+    for (const r of this.deps.db.select().from(runs).where(eq(runs.state, "running")).orderBy(asc(runs.id)).all()) this.launch(r);
+    for (const planId of new Set(this.deps.db.select({ planId: runs.planId }).from(runs).where(eq(runs.state, "queued")).all().map((r) => r.planId)))
+      this.startQueued(planId);
+    this.scheduler.start();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.scheduler.stop();
+    await Promise.all([...this.active.values()].map((c) => c.halt()));
+    this.active.clear();
+  }
+
+  // ---------------------------------------------------------------- plans
+
+  applyPlan(source: string, by: string, name?: string) {
+    const { stored, changed } = this.plans.apply(source, by, name);
+    if (changed) {
+      this.deps.events.emit("plan.applied", { planId: stored.plan.id, version: stored.version, by });
+      recordAudit(this.deps.db, by, "plan.apply", { planId: stored.plan.id, version: stored.version });
+      this.scheduler.refresh();
+    }
+    return { ...this.planView(stored.plan.id), changed };
+  }
+
+  planView(id: string) {
+    const s = this.plans.require(id);
+    const last = this.deps.db.select().from(runs).where(eq(runs.planId, id)).orderBy(desc(runs.id)).limit(1).get() ?? null;
+    return { ...s, next: s.paused ? [] : this.scheduler.upcoming(id, 5), lastRun: last };
+  }
+
+  listPlans() {
+    return this.plans.list().map((p) => this.planView(p.plan.id));
+  }
+
+  setPaused(id: string, paused: boolean, by: string) {
+    this.plans.setPaused(id, paused);
+    this.deps.events.emit("plan.changed", { planId: id, paused, by });
+    recordAudit(this.deps.db, by, paused ? "plan.pause" : "plan.resume", { planId: id });
+    this.scheduler.refresh();
+    return this.planView(id);
+  }
+
+  removePlan(id: string, by: string) {
+    this.plans.remove(id);
+    this.deps.events.emit("plan.removed", { planId: id, by });
+    recordAudit(this.deps.db, by, "plan.remove", { planId: id });
+    this.scheduler.refresh();
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  private activeRunOf(planId: string): RunRow | undefined {
+    return this.deps.db.select().from(runs).where(and(eq(runs.planId, planId), eq(runs.state, "running"))).get();
+  }
+
+  /**
+   * Starts a run now, or applies the overlap policy when one is still going: skip refuses (and a
+   * scheduled tick is recorded as skipped), queue starts it when the current one ends.
+   */
+  startRun(planId: string, o: StartRunOptions = {}): RunRow | null {
+    const stored = this.plans.require(planId);
+    const trigger = o.trigger ?? "manual";
+    const actor = o.actor ?? "scheduler";
+    const busy = this.activeRunOf(planId);
+    if (busy && stored.plan.overlap === "skip") {
+      if (trigger === "schedule" || trigger === "catchup") {
+        this.deps.events.emit("run.skipped", { planId, scheduledFor: o.scheduledFor ?? Date.now(), reason: `run #${busy.id} is still running` });
+        this.log(`plan ${planId}: tick skipped, run #${busy.id} is still running`);
+        return null;
+      }
+      throw new ConfigError(`plan ${planId} is already running (run #${busy.id}); its overlap policy is skip`);
+    }
+    const run = this.deps.db
+      .insert(runs)
+      .values({ planId, planVersion: stored.version, trigger, params: JSON.stringify(o.params ?? {}), state: "queued", scheduledFor: o.scheduledFor ?? null, createdAt: Date.now(), actor })
+      .returning()
+      .get();
+    this.deps.events.emit("run.queued", { runId: run.id, planId, trigger });
+    if (actor !== "scheduler") recordAudit(this.deps.db, actor, "run.start", { planId, runId: run.id, params: o.params ?? {} });
+    if (!busy) this.launch(run);
+    return this.deps.db.select().from(runs).where(eq(runs.id, run.id)).get()!;
+  }
+
+  private launch(run: RunRow): void {
+    if (this.active.has(run.id)) return;
+    const plan = this.plans.version(run.planId, run.planVersion) ?? this.plans.get(run.planId)?.plan;
+    if (!plan) {
+      this.deps.db.update(runs).set({ state: "failed", finishedAt: Date.now(), error: "its plan no longer exists" }).where(eq(runs.id, run.id)).run();
+      return;
+    }
+    const c = new RunController(this.deps, this.secrets, run, plan);
+    this.active.set(run.id, c);
+    void c.done.then(() => {
+      this.active.delete(run.id);
+      if (this.started) this.startQueued(run.planId);
+    });
+    c.start();
+  }
+
+  private startQueued(planId: string): void {
+    if (this.activeRunOf(planId)) return;
+    const next = this.deps.db.select().from(runs).where(and(eq(runs.planId, planId), eq(runs.state, "queued"))).orderBy(asc(runs.id)).limit(1).get();
+    if (next) this.launch(next);
+  }
+
+  cancelRun(id: number, by: string): RunRow {
+    const run = this.deps.db.select().from(runs).where(eq(runs.id, id)).get();
+    if (!run) throw new ConfigError(`no run #${id}`);
+    if (run.state === "queued") {
+      this.deps.db.update(runs).set({ state: "cancelled", finishedAt: Date.now() }).where(eq(runs.id, id)).run();
+      this.deps.events.emit("run.finished", { runId: id, planId: run.planId, state: "cancelled", error: null, durationMs: 0 });
+    } else if (run.state === "running") this.active.get(id)?.cancel();
+    else throw new ConfigError(`run #${id} has already finished (${run.state})`);
+    recordAudit(this.deps.db, by, "run.cancel", { runId: id, planId: run.planId });
+    return this.deps.db.select().from(runs).where(eq(runs.id, id)).get()!;
+  }
+
+  /** Resolves when the run reaches a final state (tests, the CLI's --wait). */
+  async waitRun(id: number): Promise<string> {
+    const c = this.active.get(id);
+    if (c) return c.done;
+    return this.deps.db.select({ state: runs.state }).from(runs).where(eq(runs.id, id)).get()?.state ?? "unknown";
+  }
+
+  showRun(id: number, opts: { logsAfter?: number; logLimit?: number } = {}) {
+    const run = this.deps.db.select().from(runs).where(eq(runs.id, id)).get();
+    if (!run) throw new ConfigError(`no run #${id}`);
+    const attempts = this.deps.db.select().from(taskAttempts).where(eq(taskAttempts.runId, id)).orderBy(asc(taskAttempts.id)).all();
+    const logs = this.deps.db
+      .select()
+      .from(runLogs)
+      .where(and(eq(runLogs.runId, id), gt(runLogs.id, opts.logsAfter ?? 0)))
+      .orderBy(asc(runLogs.id))
+      .limit(opts.logLimit ?? 2000)
+      .all();
+    const plan: Plan | null = this.plans.version(run.planId, run.planVersion);
+    const tasks = (plan?.tasks ?? []).map((t) => {
+      const mine = attempts.filter((a) => a.taskId === t.id);
+      const last = mine.at(-1);
+      return { id: t.id, kind: t.kind, needs: t.needs, trigger: t.trigger, state: last?.state ?? "pending", attempts: mine.filter((a) => a.attempt > 0).length, error: last?.error ?? null, result: last?.result ? JSON.parse(last.result) : null };
+    });
+    return { run: { ...run, params: JSON.parse(run.params) as Record<string, string> }, tasks, attempts, logs };
+  }
+
+  listRuns(opts: { planId?: string; limit?: number; states?: string[] } = {}) {
+    const where = and(opts.planId ? eq(runs.planId, opts.planId) : undefined, opts.states?.length ? inArray(runs.state, opts.states) : undefined);
+    return this.deps.db.select().from(runs).where(where).orderBy(desc(runs.id)).limit(opts.limit ?? 50).all();
+  }
+
+  objectives() {
+    const plans = this.plans.list().map((p) => ({ id: p.plan.id, rpoTargetMs: p.plan.rpoTargetMs }));
+    return { rpo: rpo(this.deps.db, plans), rto: rto(this.deps.db) };
+  }
+}
