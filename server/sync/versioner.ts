@@ -71,7 +71,8 @@ export function parseTag(tag: string): number | null {
   const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})$/.exec(tag);
   if (!m) return null;
   const d = new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-  return d.getDate() === +m[3] && d.getHours() === +m[4] ? d.getTime() : null;
+  // Date rolls impossible values over (month 13, Feb 30); such a tag is not one of ours.
+  return d.getMonth() === +m[2] - 1 && d.getDate() === +m[3] && d.getHours() === +m[4] ? d.getTime() : null;
 }
 
 /** `dir/name~TAG.ext` (the tag goes before the last extension, as Syncthing's TagFilename). */
@@ -217,11 +218,14 @@ export class Versioner {
     if (siblings.some((v) => v.ino === st.ino && v.ino !== 0)) return null;
     const version = s.type === "trashcan" ? name : tagFilename(name, formatTag(this.clock.now()));
     const dst = resolveInFolder(this.versionsRoot, version);
+    await fs.mkdir(this.versionsRoot, { recursive: true });
     await makeParents(this.versionsRoot, version);
     await fs.rm(dst, { force: true });
     try {
       await fs.link(src, dst);
-    } catch {
+    } catch (err) {
+      // Only a filesystem without hard links gets a copy; a vanished source is a real error.
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") throw err;
       await fs.copyFile(src, dst, fs.constants.COPYFILE_FICLONE);
       await fs.utimes(dst, st.atime, st.mtime);
     }
