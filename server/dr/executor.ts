@@ -12,6 +12,7 @@ import { TaskFailure, type TaskContext } from "./tasks/types";
 import { decide, runOutcome, type TaskState } from "./triggers";
 
 export class TimeoutError extends Error {}
+const KILL_WAIT_MS = 5000;
 class CancelError extends Error {}
 /** The node is stopping: attempts end as "interrupted" and the run stays running for the next start. */
 class HaltError extends Error {}
@@ -198,7 +199,16 @@ export class RunController {
         signal.addEventListener("abort", () => reject(signal.reason), { once: true });
       });
       // A kind that ignores the signal still ends its attempt on time; any tool it spawned is killed by runTool.
-      result = await Promise.race([kind.run(ctx, parsed.data), abortable]);
+      const work = kind.run(ctx, parsed.data);
+      work.catch(() => {});
+      try {
+        result = await Promise.race([work, abortable]);
+      } catch (err) {
+        // Before a retry may start, the tools of this attempt must be gone: wait for the kind to
+        // notice (runTool resolves once the process group has exited), within the kill grace.
+        if (signal.aborted) await Promise.race([work.catch(() => {}), new Promise((r) => setTimeout(r, KILL_WAIT_MS))]);
+        throw err;
+      }
       state = "success";
     } catch (err) {
       const reason = signal.aborted ? signal.reason : err;
