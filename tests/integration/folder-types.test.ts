@@ -1,6 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
+import { createTRPCClient, unstable_localLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appRouter } from "../../server/api/root";
+import deviceCommand from "../../server/cli/commands/device";
+import folderCommand from "../../server/cli/commands/folder";
+import type { Command } from "../../server/cli/command";
+import { contextFor } from "../support/runtime";
 import { audit } from "../../server/db/schema";
 import type { EventType } from "../../server/events/types";
 import { pair, startSyncNode, treeOf, waitFor, type TestSyncNode } from "../support/sync-nodes";
@@ -22,6 +28,15 @@ const announced = (on: TestSyncNode, from: TestSyncNode, name: string, check: (r
     return !!r && check(r);
   }, `${name} from ${from.deviceId.slice(0, 7)} on ${on.deviceId.slice(0, 7)}`);
 const auditActions = (n: TestSyncNode) => n.rt.db.select().from(audit).all().map((r) => r.action);
+/** Runs a CLI command against a node through the real router (no HTTP); returns what it printed. */
+async function cli(n: TestSyncNode, command: Command, ...args: string[]): Promise<string> {
+  const client = createTRPCClient<typeof appRouter>({
+    links: [unstable_localLink({ router: appRouter, createContext: async () => contextFor(n, { kind: "apikey", user: null, actor: "cli" }) })],
+  });
+  const lines: string[] = [];
+  await command.run({ client, args, json: false, out: (l) => lines.push(l) });
+  return lines.join("\n");
+}
 const eventTypes = (n: TestSyncNode): EventType[] => n.rt.events.recent(500).map((e) => e.type);
 
 beforeAll(async () => {
@@ -159,5 +174,32 @@ describe("folder types across three Ferry nodes", () => {
     expect(() => n1.rt.sync.addFolder({ id: "inside", path: path.join(dir(n1), "docs"), type: "receiveonly" }, "tester")).toThrow(/overlaps folder ft/);
     expect(n2.rt.sync.config.folder(F)?.type).toBe("receiveonly");
     expect([treeOf(dir(n1)), treeOf(dir(n2))]).toEqual(before);
+  });
+
+  it("the CLI reverts, overrides, lists, changes type, pauses and limits, recorded as the CLI", async () => {
+    write(n2, "a.txt", "a edited on two via cli test, long\n");
+    await rescan(n2);
+    expect(await cli(n2, folderCommand, "changes", F)).toBe("modified file    a.txt");
+    expect(await cli(n2, folderCommand, "revert", F)).toBe(`reverted 1 item(s), deleted 0 local addition(s) in ${F}`);
+    await waitFor(() => same(n1, n2), "node 2 reverted through the CLI");
+    expect(await cli(n2, folderCommand, "changes", F)).toBe("no local changes");
+    expect(await cli(n1, folderCommand, "changes", F)).toBe("in sync");
+    expect(await cli(n1, folderCommand, "override", F)).toBe(`overrode 0 item(s) in ${F}: this device's state now wins everywhere`);
+    await expect(cli(n1, folderCommand, "revert", F)).rejects.toThrow("revert applies to receiveonly folders");
+    await expect(cli(n1, folderCommand, "type", F, "mirror")).rejects.toThrow("T must be one of sendreceive, sendonly, receiveonly");
+    expect(await cli(n3, folderCommand, "type", F, "sendreceive")).toBe(`folder ${F} is now sendreceive`);
+    expect(await cli(n3, folderCommand, "type", F, "receiveonly")).toBe(`folder ${F} is now receiveonly`);
+    expect(await cli(n3, folderCommand, "pause", F)).toBe(`paused ${F}`);
+    expect(await cli(n3, folderCommand, "resume", F)).toBe(`resumed ${F}`);
+    expect(await cli(n1, deviceCommand, "limit", n3.deviceId, "--send", "512")).toBe(`${n3.deviceId}: send 512 KiB/s, receive unlimited KiB/s`);
+    await expect(cli(n1, deviceCommand, "limit", n3.deviceId, "--send", "-3")).rejects.toThrow('--send must be a whole number of KiB/s (0 = unlimited), not "-3"');
+    expect(await cli(n1, deviceCommand, "limit", n3.deviceId, "--send", "0")).toBe(`${n3.deviceId}: send unlimited KiB/s, receive unlimited KiB/s`);
+    expect(await cli(n1, deviceCommand, "pause", n3.deviceId)).toBe(`paused ${n3.deviceId}`);
+    expect(await cli(n1, deviceCommand, "resume", n3.deviceId)).toBe(`resumed ${n3.deviceId}`);
+    const rows = (n: TestSyncNode) => n.rt.db.select().from(audit).all().filter((r) => r.actor === "cli").map((r) => r.action);
+    expect(rows(n2)).toContain("folder.revert");
+    expect(rows(n1)).toEqual(expect.arrayContaining(["folder.override", "device.pause", "device.resume", "device.update"]));
+    expect(rows(n3)).toEqual(expect.arrayContaining(["folder.type", "folder.pause", "folder.resume"]));
+    await waitFor(() => n1.rt.sync.sessions.has(n3.deviceId), "node 1 and 3 to reconnect");
   });
 });
