@@ -1,9 +1,11 @@
 import type { Command } from "../command";
+import conflicts from "./conflicts";
 import device from "./device";
 import folder from "./folder";
 import id from "./id";
 import pending from "./pending";
 import status from "./status";
+import versions from "./versions";
 
 /** Every command, one file each; a new command is one import here. */
-export const commands: Command[] = [id, status, device, folder, pending];
+export const commands: Command[] = [id, status, device, folder, pending, conflicts, versions];
