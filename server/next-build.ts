@@ -35,11 +35,27 @@ export function ensureNextBuild(root: string, log: (line: string) => void): void
   const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === want;
   if (built) return;
   log("building the console (next build), once per change of its sources…");
-  const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
-    cwd: root,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  if (result.status !== 0) throw new Error(`next build failed (exit ${result.status ?? result.signal})`);
+  // Several nodes started at once (tests, the demo) may race to build; Next refuses a second
+  // concurrent build, so wait for the first one and check again instead of failing.
+  for (let attempt = 0; ; attempt++) {
+    const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+    if (result.status === 0) {
+      process.stdout.write(output);
+      break;
+    }
+    if (/Another next build process is already running/.test(output) && attempt < 120) {
+      spawnSync("sleep", ["2"]);
+      if (fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === fingerprint(root)) return;
+      continue;
+    }
+    process.stderr.write(output);
+    throw new Error(`next build failed (exit ${result.status ?? result.signal})`);
+  }
   fs.writeFileSync(stampFile, want);
 }
