@@ -149,24 +149,33 @@ export const consoleRouter = router({
 
   ignores: authedProcedure.input(z.object({ id: ZFolderId })).query(({ ctx, input }) => ({ patterns: readIgnores(ctx.rt, input.id) })),
 
-  /** Writes the folder's .stignore (checked first) and rescans, so the new rules apply at once. */
-  saveIgnores: authedProcedure.input(z.object({ id: ZFolderId, patterns: z.string().max(100_000) })).mutation(({ ctx, input }) =>
-    service(async () => {
-      const folder = ctx.rt.sync.config.folder(input.id);
-      if (!folder) throw new ConfigError(`no folder ${input.id}`);
-      try {
-        parseIgnore(input.patterns, { readInclude: (rel) => fs.readFileSync(path.join(folder.path, rel), "utf8") });
-      } catch (err) {
-        throw new ConfigError((err as Error).message);
-      }
-      const text = input.patterns.endsWith("\n") || input.patterns === "" ? input.patterns : `${input.patterns}\n`;
-      const file = path.join(folder.path, IGNORE_FILE_NAME);
-      fs.writeFileSync(`${file}.tmp`, text);
-      fs.renameSync(`${file}.tmp`, file);
-      ctx.rt.sync.runner(folder.id).requestScan();
-      return { ok: true };
-    }),
-  ),
+  /**
+   * Writes a folder's .stignore (checked first) and rescans, so the new rules apply at once. With
+   * `path` instead of `id` it writes into a directory about to become a folder, so the first scan
+   * already honours the patterns.
+   */
+  saveIgnores: authedProcedure
+    .input(z.object({ id: ZFolderId.optional(), path: z.string().min(1).max(4096).optional(), patterns: z.string().max(100_000) }))
+    .mutation(({ ctx, input }) =>
+      service(async () => {
+        const folder = input.id ? ctx.rt.sync.config.folder(input.id) : undefined;
+        if (input.id && !folder) throw new ConfigError(`no folder ${input.id}`);
+        const root = folder?.path ?? input.path;
+        if (!root || !path.isAbsolute(root)) throw new ConfigError("give a folder id or an absolute path");
+        try {
+          parseIgnore(input.patterns, { readInclude: (rel) => fs.readFileSync(path.join(root, rel), "utf8") });
+        } catch (err) {
+          throw new ConfigError((err as Error).message);
+        }
+        const text = input.patterns.endsWith("\n") || input.patterns === "" ? input.patterns : `${input.patterns}\n`;
+        fs.mkdirSync(root, { recursive: true });
+        const file = path.join(root, IGNORE_FILE_NAME);
+        fs.writeFileSync(`${file}.tmp`, text);
+        fs.renameSync(`${file}.tmp`, file);
+        if (folder) ctx.rt.sync.runner(folder.id).requestScan();
+        return { ok: true };
+      }),
+    ),
 
   /** Unresolved conflicts, for the navigation badge and the dashboard. */
   openConflicts: authedProcedure.query(({ ctx }) => ({ count: ctx.rt.sync.conflicts.open().length })),

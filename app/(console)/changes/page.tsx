@@ -1,0 +1,5 @@
+import { ChangesScreen } from "@/components/changes/changes-screen";
+
+export default function ChangesPage() {
+  return <ChangesScreen />;
+}
