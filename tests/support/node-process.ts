@@ -24,6 +24,8 @@ export interface StartOptions {
   password?: string;
   env?: Record<string, string>;
   args?: string[];
+  /** Flags for node itself (before the script), e.g. --cpu-prof, which NODE_OPTIONS refuses. */
+  nodeArgs?: string[];
   timeoutMs?: number;
 }
 
@@ -34,7 +36,7 @@ export interface StartOptions {
 export async function startNode(opts: StartOptions = {}): Promise<NodeProcess> {
   const home = opts.home ?? fs.mkdtempSync(path.join(os.tmpdir(), "ferry-test-"));
   const password = opts.password ?? "correct-horse-battery";
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/main.ts"), ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", path.join(ROOT, "server/main.ts"), ...(opts.args ?? [])], {
     cwd: ROOT,
     env: {
       ...process.env,
