@@ -216,7 +216,13 @@ export class Versioner {
     const siblings = await this.versionsOf(name);
     // A retried pull would archive the same inode again; one version of it is enough.
     if (siblings.some((v) => v.ino === st.ino && v.ino !== 0)) return null;
-    const version = s.type === "trashcan" ? name : tagFilename(name, formatTag(this.clock.now()));
+    let version = s.type === "trashcan" ? name : tagFilename(name, formatTag(this.clock.now()));
+    // Tags have one-second resolution: a second version within the same second takes the next
+    // free second instead of overwriting the first (the trash can keeps only the latest by design).
+    for (let t = this.clock.now(); s.type !== "trashcan" && siblings.some((v) => v.version === version); ) {
+      t += 1000;
+      version = tagFilename(name, formatTag(t));
+    }
     const dst = resolveInFolder(this.versionsRoot, version);
     await fs.mkdir(this.versionsRoot, { recursive: true });
     await makeParents(this.versionsRoot, version);

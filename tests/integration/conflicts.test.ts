@@ -1,0 +1,227 @@
+import fs from "node:fs";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { conflictsRouter } from "../../server/api/routers/conflicts";
+import { versionsRouter } from "../../server/api/routers/versions";
+import { createCallerFactory, router } from "../../server/api/trpc";
+import { audit } from "../../server/db/schema";
+import type { FerryEvent } from "../../server/events/types";
+import { contextFor } from "../support/runtime";
+import { pair, startSyncNode, treeOf, waitFor, type TestSyncNode } from "../support/sync-nodes";
+
+// Two Ferry nodes on loopback; conflicts are made the real way (both sides edit while the link
+// is paused) and every resolution is checked on both disks.
+let a: TestSyncNode;
+let b: TestSyncNode;
+let dirA: string;
+let dirB: string;
+const events: FerryEvent[] = [];
+// Only the routers under test, so this file does not depend on other domains' routers.
+const testRouter = router({ conflicts: conflictsRouter, versions: versionsRouter });
+const api = (n: TestSyncNode) => createCallerFactory(testRouter)(contextFor(n, { kind: "apikey", user: null, actor: "api-key" }));
+const read = (dir: string, name: string) => fs.readFileSync(path.join(dir, name), "utf8");
+const copiesIn = (dir: string) => fs.readdirSync(dir).filter((n) => n.includes(".sync-conflict-")).sort();
+const same = () => JSON.stringify(treeOf(dirA)) === JSON.stringify(treeOf(dirB));
+const FILES = ["keep-current.txt", "keep-conflict.txt", "keep-both.txt", "merge.txt", "bulk-1.txt", "bulk-2.txt", "bad.txt", "vanish.txt"];
+
+beforeAll(async () => {
+  a = await startSyncNode({ name: "alpha" });
+  b = await startSyncNode({ name: "beta" });
+  a.rt.events.subscribe((e) => events.push(e));
+  pair(a, b);
+  dirA = path.join(a.home, "docs");
+  dirB = path.join(b.home, "docs");
+  fs.mkdirSync(dirA, { recursive: true });
+  for (const f of FILES) fs.writeFileSync(path.join(dirA, f), `base of ${f}\n`);
+  a.rt.sync.addFolder({ id: "docs", path: dirA, devices: [b.deviceId], fsWatcherDelayS: 0.1 }, "test");
+  b.rt.sync.addFolder({ id: "docs", path: dirB, devices: [a.deviceId], fsWatcherDelayS: 0.1 }, "test");
+  await waitFor(() => FILES.every((f) => fs.existsSync(path.join(dirB, f))), "first sync");
+
+  // Both edit every file while apart; beta's edits are a second newer, so beta wins everywhere.
+  a.rt.sync.updateDevice(b.deviceId, { paused: true }, "test");
+  await waitFor(() => !a.rt.sync.sessions.has(b.deviceId) && !b.rt.sync.sessions.has(a.deviceId), "disconnect");
+  for (const f of FILES) fs.writeFileSync(path.join(dirA, f), `alpha's ${f}\nshared line\n`);
+  await a.rt.sync.rescan("docs", { wait: true });
+  await new Promise((r) => setTimeout(r, 1100));
+  for (const f of FILES) fs.writeFileSync(path.join(dirB, f), `beta's ${f}\nshared line\n`);
+  await b.rt.sync.rescan("docs", { wait: true });
+  a.rt.sync.updateDevice(b.deviceId, { paused: false }, "test");
+  await waitFor(() => copiesIn(dirA).length === FILES.length && copiesIn(dirB).length === FILES.length && same(), "conflict copies on both nodes", 60_000);
+  // Beta received the copies as ordinary files; its scan of the index lists them as conflicts too.
+  await waitFor(() => b.rt.sync.conflicts.list({ folderId: "docs" }).length === FILES.length, "beta to list the conflicts");
+}, 120_000);
+
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+});
+
+const conflictOf = (name: string) => {
+  const c = a.rt.sync.conflicts.list({ folderId: "docs" }).find((x) => x.name === name);
+  if (!c) throw new Error(`no open conflict for ${name}`);
+  return c;
+};
+let resolvedId = 0;
+const settle = async (what: string) => waitFor(same, what, 30_000);
+
+describe("conflict list and preview", () => {
+  it("lists every conflict with both versions' size, mtime, modifier and hash", async () => {
+    const list = await api(a).conflicts.list({ search: "KEEP-" });
+    expect(list.map((c) => c.name).sort()).toEqual(["keep-both.txt", "keep-conflict.txt", "keep-current.txt"]);
+    const c = list.find((x) => x.name === "keep-current.txt")!;
+    expect(c.winner).toMatchObject({ size: "beta's keep-current.txt\nshared line\n".length, modifiedBy: b.deviceId.slice(0, 7) });
+    expect(c.loser).toMatchObject({ size: "alpha's keep-current.txt\nshared line\n".length, modifiedBy: a.deviceId.slice(0, 7) });
+    expect(c.winner.hash).not.toBe(c.loser.hash);
+    expect(c.winner.modifiedS).toBeGreaterThan(0);
+  });
+
+  it("shows both texts with a line diff", async () => {
+    const shown = await api(a).conflicts.show({ id: conflictOf("merge.txt").id });
+    expect(shown.preview.current.text).toBe("beta's merge.txt\nshared line\n");
+    expect(shown.preview.conflict.text).toBe("alpha's merge.txt\nshared line\n");
+    expect(shown.preview.diff![0].lines.map((l) => l.op + l.text)).toEqual(["-beta's merge.txt", "+alpha's merge.txt", "=shared line"]);
+  });
+});
+
+describe("each resolution, on both disks", () => {
+  it("keep current: the copy disappears everywhere, the winner stays", async () => {
+    const c = conflictOf("keep-current.txt");
+    await api(a).conflicts.resolve({ id: c.id, choice: "keepCurrent" });
+    resolvedId = c.id;
+    await settle("keep current to reach beta");
+    for (const dir of [dirA, dirB]) {
+      expect(read(dir, "keep-current.txt")).toBe("beta's keep-current.txt\nshared line\n");
+      expect(fs.existsSync(path.join(dir, c.conflictName))).toBe(false);
+    }
+  });
+
+  it("keep conflict: the losing version becomes the file on every node", async () => {
+    const c = conflictOf("keep-conflict.txt");
+    await api(a).conflicts.resolve({ id: c.id, choice: "keepConflict" });
+    await waitFor(() => read(dirB, "keep-conflict.txt").startsWith("alpha's"), "keep conflict on beta");
+    await settle("keep conflict");
+    for (const dir of [dirA, dirB]) {
+      expect(read(dir, "keep-conflict.txt")).toBe("alpha's keep-conflict.txt\nshared line\n");
+      expect(fs.existsSync(path.join(dir, c.conflictName))).toBe(false);
+    }
+  });
+
+  it("keep both: the copy gets the user's name everywhere", async () => {
+    const c = conflictOf("keep-both.txt");
+    await api(a).conflicts.resolve({ id: c.id, choice: "keepBoth", newName: "sub/keep-both (alpha).txt" });
+    await waitFor(() => fs.existsSync(path.join(dirB, "sub/keep-both (alpha).txt")), "renamed copy on beta");
+    await settle("keep both");
+    for (const dir of [dirA, dirB]) {
+      expect(read(dir, "keep-both.txt")).toBe("beta's keep-both.txt\nshared line\n");
+      expect(read(dir, "sub/keep-both (alpha).txt")).toBe("alpha's keep-both.txt\nshared line\n");
+      expect(fs.existsSync(path.join(dir, c.conflictName))).toBe(false);
+    }
+  });
+
+  it("use this content: the merged upload replaces the file on every node", async () => {
+    const c = conflictOf("merge.txt");
+    const merged = "alpha's merge.txt\nbeta's merge.txt\nshared line\n";
+    await api(a).conflicts.resolve({ id: c.id, choice: "useContent", contentBase64: Buffer.from(merged).toString("base64") });
+    await waitFor(() => read(dirB, "merge.txt") === merged, "merged file on beta");
+    await settle("merge");
+    expect(read(dirA, "merge.txt")).toBe(merged);
+    expect(fs.existsSync(path.join(dirB, c.conflictName))).toBe(false);
+  });
+
+  it("bulk: many conflicts take one choice at once", async () => {
+    const ids = ["bulk-1.txt", "bulk-2.txt"].map((n) => conflictOf(n).id);
+    const r = await api(a).conflicts.resolveMany({ ids: [...ids, 999_999], choice: "keepCurrent" });
+    expect(r.resolved.map((x) => x.id).sort()).toEqual([...ids].sort());
+    expect(r.failed).toEqual([{ id: 999_999, error: "no conflict 999999" }]);
+    await settle("bulk");
+    for (const dir of [dirA, dirB]) expect(copiesIn(dir).filter((n) => n.startsWith("bulk-"))).toEqual([]);
+  });
+
+  it("a copy deleted by hand closes its conflict on both nodes", async () => {
+    const c = conflictOf("vanish.txt");
+    fs.rmSync(path.join(dirB, c.conflictName));
+    await waitFor(() => !fs.existsSync(path.join(dirA, c.conflictName)), "deletion to reach alpha");
+    await waitFor(() => a.rt.sync.conflicts.get(c.id)?.resolution === "copyRemoved", "alpha to close the conflict");
+    await waitFor(() => !b.rt.sync.conflicts.list().some((x) => x.name === "vanish.txt"), "beta to close the conflict");
+  });
+
+  it("every resolution is an event and an audit row", () => {
+    const resolved = events.filter((e) => e.type === "conflict.resolved").map((e) => (e.data as { choice: string; by: string }).choice);
+    expect(resolved).toEqual(expect.arrayContaining(["keepCurrent", "keepConflict", "keepBoth", "useContent", "copyRemoved"]));
+    const rows = a.rt.db.select().from(audit).where(eq(audit.action, "conflict.resolve")).all();
+    expect(rows.map((r) => JSON.parse(r.detail).choice).sort()).toEqual(["keepBoth", "keepConflict", "keepCurrent", "keepCurrent", "keepCurrent", "useContent"]);
+    expect(rows.every((r) => r.actor === "api-key")).toBe(true);
+  });
+});
+
+describe("bad input changes nothing", () => {
+  it("refuses a resolved or unknown conflict, a name outside the folder, and an existing target", async () => {
+    const before = { a: treeOf(dirA), b: treeOf(dirB) };
+    await expect(api(a).conflicts.resolve({ id: resolvedId, choice: "keepConflict" })).rejects.toThrow(/already resolved/);
+    await expect(api(a).conflicts.resolve({ id: 424242, choice: "keepCurrent" })).rejects.toThrow(/no conflict 424242/);
+    const bad = conflictOf("bad.txt");
+    await expect(api(a).conflicts.resolve({ id: bad.id, choice: "keepBoth", newName: "../escape.txt" })).rejects.toThrow(/not allowed/);
+    await expect(api(a).conflicts.resolve({ id: bad.id, choice: "keepBoth", newName: "/etc/escape.txt" })).rejects.toThrow(/not allowed/);
+    await expect(api(a).conflicts.resolve({ id: bad.id, choice: "keepBoth", newName: "keep-current.txt" })).rejects.toThrow(/already exists/);
+    await expect(api(a).conflicts.resolve({ id: bad.id, choice: "keepBoth" })).rejects.toThrow(/needs the name/);
+    expect(fs.existsSync(path.join(a.home, "escape.txt"))).toBe(false);
+    expect(treeOf(dirA)).toEqual(before.a);
+    expect(treeOf(dirB)).toEqual(before.b);
+    expect(a.rt.sync.conflicts.get(bad.id)!.resolvedAt).toBeNull();
+  });
+
+  it("finds a conflict copy made while offline and refuses a merged upload in a receive-only folder", async () => {
+    const ro = path.join(a.home, "replica");
+    fs.mkdirSync(ro, { recursive: true });
+    fs.writeFileSync(path.join(ro, "plan.txt"), "current\n");
+    fs.writeFileSync(path.join(ro, "plan.sync-conflict-20240110-120000-ABCDEFG.txt"), "older\n");
+    a.rt.sync.addFolder({ id: "replica", path: ro, type: "receiveonly", devices: [], fsWatcherEnabled: false }, "test");
+    await waitFor(() => a.rt.sync.conflicts.list({ folderId: "replica" }).length === 1, "scanner to find the copy");
+    const c = a.rt.sync.conflicts.list({ folderId: "replica" })[0];
+    expect(c).toMatchObject({ name: "plan.txt", conflictName: "plan.sync-conflict-20240110-120000-ABCDEFG.txt" });
+    const before = treeOf(ro);
+    await expect(api(a).conflicts.resolve({ id: c.id, choice: "useContent", contentBase64: Buffer.from("merged").toString("base64") })).rejects.toThrow(/receive-only/);
+    expect(treeOf(ro)).toEqual(before);
+  });
+});
+
+describe("versioning of files a peer replaced or deleted", () => {
+  it("keeps the old file in .stversions, lists it, and restores it as a new change everywhere", async () => {
+    await api(b).versions.setVersioning({ folderId: "docs", type: "simple", params: { keep: "3" } });
+    fs.writeFileSync(path.join(dirA, "report.txt"), "first draft\n");
+    await waitFor(() => fs.existsSync(path.join(dirB, "report.txt")) && read(dirB, "report.txt") === "first draft\n", "report on beta");
+    fs.writeFileSync(path.join(dirA, "report.txt"), "second draft\n");
+    await waitFor(() => read(dirB, "report.txt") === "second draft\n", "edit on beta");
+    const listed = await api(b).versions.list({ folderId: "docs", path: "report.txt" });
+    expect(listed.versioning).toEqual({ type: "simple", params: { keep: "3" } });
+    expect(listed.files).toHaveLength(1);
+    const [v] = listed.files[0].versions;
+    expect(v.version).toMatch(/^report~\d{8}-\d{6}\.txt$/);
+    expect(fs.readFileSync(path.join(dirB, ".stversions", v.version), "utf8")).toBe("first draft\n");
+    // A local edit is not versioned: only what a peer replaces.
+    expect(fs.existsSync(path.join(dirA, ".stversions"))).toBe(false);
+
+    await api(b).versions.restore({ folderId: "docs", path: "report.txt", version: v.version });
+    await waitFor(() => read(dirA, "report.txt") === "first draft\n", "restored file on alpha");
+    expect(read(dirB, "report.txt")).toBe("first draft\n");
+    const after = await api(b).versions.list({ folderId: "docs", path: "report.txt" });
+    const kept = after.files[0].versions.map((x) => fs.readFileSync(path.join(dirB, ".stversions", x.version), "utf8")).sort();
+    expect(kept).toEqual(["first draft\n", "second draft\n"]);
+
+    fs.rmSync(path.join(dirA, "report.txt"));
+    await waitFor(() => !fs.existsSync(path.join(dirB, "report.txt")), "deletion on beta");
+    const deleted = await api(b).versions.list({ folderId: "docs" });
+    expect(deleted.files.find((f) => f.path === "report.txt")!.versions.length).toBe(3);
+
+    const audits = b.rt.db.select().from(audit).all().map((r) => r.action);
+    expect(audits).toEqual(expect.arrayContaining(["folder.versioning", "version.restore"]));
+  });
+
+  it("refuses a bad versioning config and a restore outside the folder", async () => {
+    await expect(api(b).versions.setVersioning({ folderId: "docs", type: "simple", params: { keep: "0" } })).rejects.toThrow(/keep must be/);
+    await expect(api(b).versions.setVersioning({ folderId: "docs", type: "staggered", params: { keep: "3" } })).rejects.toThrow(/has no parameter keep/);
+    await expect(api(b).versions.restore({ folderId: "docs", path: "../x.txt", version: "../x~20240110-120000.txt" })).rejects.toThrow(/cannot restore "..\/x.txt"/);
+    expect(b.rt.sync.config.folder("docs")!.versioning).toEqual({ type: "simple", params: { keep: "3" } });
+  });
+});
