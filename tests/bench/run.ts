@@ -112,7 +112,7 @@ async function main() {
     fs.writeFileSync(path.join(RESULTS, name), text);
     fs.writeFileSync(path.join(RESULTS, quick ? "latest-quick.json" : "latest.json"), text);
     log(`\nwrote tests/bench/results/${name}`);
-    if (profileDir) log(`CPU profiles in ${path.relative(process.cwd(), profileDir)} (summarize: node --import tsx tests/bench/profile.ts DIR)`);
+    if (profileDir) log(`CPU profiles in ${profileDir} (summarize: node --import tsx tests/bench/profile.ts DIR)`);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -123,7 +123,9 @@ function hashShare(r: BulkResult, limitMBps: number): number {
   return Math.round((r.scanMBps / limitMBps) * 1000) / 1000;
 }
 
+/** BENCH_COMMIT names the commit when the bench runs from an exported snapshot (no .git). */
 function gitCommit(): string | null {
+  if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
   try {
     return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: import.meta.dirname, encoding: "utf8" }).trim();
   } catch {
