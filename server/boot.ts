@@ -8,6 +8,7 @@ import type { NodeOptions } from "./flags";
 import type { Runtime } from "./runtime";
 import { loadOrCreateIdentity } from "./sync/identity";
 import { SyncEngine } from "./sync/engine";
+import { DrService } from "./dr/service";
 
 export const VERSION: string = JSON.parse(
   fs.readFileSync(new URL("../package.json", import.meta.url), "utf8"),
@@ -56,6 +57,7 @@ export async function bootNode(options: NodeOptions): Promise<BootedNode> {
       deviceName: () => settings.get().deviceName,
       version: VERSION,
     });
+    const dr = new DrService({ db, events, settings, sync, deviceId: identity.deviceId, home: options.home });
     const rt: Runtime = {
       home: options.home,
       version: VERSION,
@@ -67,6 +69,7 @@ export async function bootNode(options: NodeOptions): Promise<BootedNode> {
       identity,
       addresses,
       sync,
+      dr,
     };
     return { rt, dbHandle, generatedPassword, createdIdentity: created };
   } catch (err) {

@@ -28,6 +28,8 @@ async function main() {
   await rt.sync.start();
   rt.addresses.listen = rt.sync.service.listenAddresses;
   log(`sync listening on ${rt.addresses.listen.join(", ")}${rt.addresses.discovery ? "" : " (local discovery off)"}`);
+  // After the engine (tasks use it); it resumes runs a previous stop or crash cut short.
+  await rt.dr.start();
 
   // Next comes after the runtime exists: pages only ever read it. A headless node (--no-console)
   // skips it entirely: no build check, and Next's memory is not part of the node's footprint.
@@ -72,6 +74,7 @@ async function main() {
     try {
       rt.events.emit("node.stopping", { reason: signal });
       await web.close();
+      await rt.dr.stop();
       await rt.sync.stop();
       await app?.close?.();
     } finally {

@@ -4,6 +4,7 @@ import type { SettingsStore } from "./db/settings";
 import type { EventBus } from "./events/bus";
 import type { Identity } from "./sync/identity";
 import type { SyncEngine } from "./sync/engine";
+import type { DrService } from "./dr/service";
 
 /** Where this node listens, after flags, environment and stored settings are resolved. */
 export interface NodeAddresses {
@@ -27,6 +28,7 @@ export interface Runtime {
   identity: Identity;
   addresses: NodeAddresses;
   sync: SyncEngine;
+  dr: DrService;
 }
 
 const SLOT = Symbol.for("ferry.runtime");

@@ -4,9 +4,13 @@ import { settingsRouter } from "./routers/settings";
 import { systemRouter } from "./routers/system";
 import { devicesRouter } from "./routers/devices";
 import { foldersRouter } from "./routers/folders";
+import { plansRouter } from "./routers/plans";
+import { runsRouter } from "./routers/runs";
+import { secretsRouter } from "./routers/secrets";
 import { consoleRouter } from "./routers/console";
 import { conflictsRouter } from "./routers/conflicts";
 import { versionsRouter } from "./routers/versions";
+import { drConsoleRouter } from "./routers/dr-console";
 
 /** One router per domain; later features add theirs here. */
 export const appRouter = router({
@@ -15,9 +19,13 @@ export const appRouter = router({
   system: systemRouter,
   devices: devicesRouter,
   folders: foldersRouter,
+  plans: plansRouter,
+  runs: runsRouter,
+  secrets: secretsRouter,
   console: consoleRouter,
   conflicts: conflictsRouter,
   versions: versionsRouter,
+  drConsole: drConsoleRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,3 +1,5 @@
+import { ConfigError } from "../../sync/config";
+
 export const TRIGGERS = ["all_success", "all_done", "one_failed", "none_failed"] as const;
 export type TriggerRule = (typeof TRIGGERS)[number];
 export const OVERLAPS = ["skip", "queue"] as const;
@@ -38,7 +40,7 @@ export interface PlanIssue {
 }
 
 /** A plan that cannot be applied; the message lists every problem as "line N, field: what". */
-export class PlanError extends Error {
+export class PlanError extends ConfigError {
   constructor(readonly issues: PlanIssue[], source = "plan") {
     super(`${source} is not valid:\n` + issues.map((i) => `  ${i.line ? `line ${i.line}, ` : ""}${i.field || "(plan)"}: ${i.message}`).join("\n"));
   }

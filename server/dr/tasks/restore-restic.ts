@@ -46,6 +46,6 @@ export default defineTask({
       if (differences.length) throw new TaskFailure(`restored tree differs from ${w.compare} in ${differences.length} place(s)`);
       ctx.log(`restored ${restored.size} files, identical to ${w.compare}`);
     } else ctx.log(`restored and verified ${restored.size} files into ${target}`);
-    return { snapshot, subject, target, files: restored.size, restoreMs: Date.now() - started };
+    return { snapshotId: snapshot, subject, target, files: restored.size, restoreMs: Date.now() - started };
   },
 });

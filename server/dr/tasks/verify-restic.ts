@@ -4,7 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { RESTIC, resticEnv, ZResticRepo } from "../drivers/restic";
 import { markVerified } from "../rpo";
-import { defineTask } from "./types";
+import { defineTask, TaskFailure } from "./types";
 
 /**
  * Checks a repository's structure and a sample of its data (`restic check --read-data-subset`),
@@ -25,7 +25,10 @@ export default defineTask({
     const env = resticEnv(ctx, w);
     let snapshot = w.snapshot;
     const fromUpstream = Object.values(ctx.upstream).find((o): o is { snapshotId: string } => !!o && typeof o === "object" && "snapshotId" in o);
-    if (snapshot === "upstream" && fromUpstream) snapshot = fromUpstream.snapshotId;
+    if (snapshot === "upstream") {
+      if (!fromUpstream) throw new TaskFailure(`snapshot "upstream" needs a backup.restic or restore.restic task in needs`);
+      snapshot = fromUpstream.snapshotId;
+    }
     try {
       await ctx.spawn([RESTIC, "check", `--read-data-subset=${w.readData}`], { env });
       let files = 0;
