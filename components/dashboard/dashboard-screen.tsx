@@ -8,6 +8,7 @@ import { useTRPC } from "@/components/trpc/trpc";
 import { Notice } from "@/components/ui/notice";
 import { DeviceIdentity } from "./device-identity";
 import { EventFeed } from "./event-feed";
+import { HealthTiles } from "./health-tiles";
 import { NodeStatus } from "./node-status";
 
 export function DashboardScreen() {
@@ -18,6 +19,7 @@ export function DashboardScreen() {
     <div className="space-y-5">
       <PageTitle title="dashboard.title" />
       {status.error && <Notice tone="error">{t("app.error", { message: errorMessage(status.error) })}</Notice>}
+      {status.data && <HealthTiles sync={status.data.sync} />}
       <div className="grid gap-5 lg:grid-cols-5">
         <div className="space-y-5 lg:col-span-3">
           {status.data ? (
