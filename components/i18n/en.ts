@@ -1,3 +1,5 @@
+import { drEn } from "./dr-en";
+
 /**
  * English strings. Keys are "screen.thing"; `{name}` marks a value filled in by t(key, { name }).
  * Add a key here and in ru.ts (the type makes a missing Russian key a compile error).
@@ -348,6 +350,8 @@ export const en = {
   "dashboard.errors": "Folders with errors",
   "dashboard.failedItems": "{count} failed items",
   "dashboard.errorsHint": "No failed items",
+  // DR console strings live in dr-en.ts (one block, so parallel edits here do not collide).
+  ...drEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

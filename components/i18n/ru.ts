@@ -1,3 +1,4 @@
+import { drRu } from "./dr-ru";
 import type { Catalog } from "./en";
 
 /** Русские строки; ключи те же, что в en.ts. */
@@ -347,4 +348,5 @@ export const ru: Catalog = {
   "dashboard.errors": "Папки с ошибками",
   "dashboard.failedItems": "сбойных элементов: {count}",
   "dashboard.errorsHint": "Сбойных элементов нет",
+  ...drRu,
 };

@@ -16,5 +16,6 @@ export const navItems: NavItem[] = [
   { href: "/devices", label: "nav.devices" },
   { href: "/conflicts", label: "nav.conflicts" },
   { href: "/changes", label: "nav.changes" },
+  { href: "/dr", label: "nav.dr" },
   { href: "/settings", label: "nav.settings" },
 ];
