@@ -46,6 +46,19 @@ export async function until<T>(what: string, probe: () => Promise<T | null | und
 
 // ------------------------------------------------------------------------------------ Ferry
 
+/**
+ * fetch reuses a kept-alive socket that the server may be closing at that very moment
+ * ("other side closed"); the request never reached the node, so sending it again is safe.
+ */
+async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!/fetch failed/.test((err as Error).message)) throw err;
+    return fn();
+  }
+}
+
 interface FerryFolder {
   id: string;
   state: string;
@@ -89,7 +102,7 @@ export async function startFerryPair(root: string, settings: FolderSettings, pro
       async rescanSource() {
         const t0 = performance.now();
         // wait: resolves when the scan (and the pull after it, which finds nothing) is done.
-        await callApi(source, "folders.rescan", { id: FOLDER_ID, wait: true }, "mutation");
+        await withRetry(() => callApi(source, "folders.rescan", { id: FOLDER_ID, wait: true }, "mutation"));
         return (performance.now() - t0) / 1000;
       },
       async targetInSync(files, bytes) {

@@ -22,7 +22,11 @@ export async function runBulk(pair: Pair, set: DataSet, log: (l: string) => void
   place(set, pair.sourceDir);
   const arrival = new Arrival(pair.targetDir, set);
   const t0 = performance.now();
-  const scan = pair.rescanSource(set.files.length, set.totalBytes);
+  // Settled at once so a failed scan request cannot crash the run before the pair is stopped.
+  const scan = pair.rescanSource(set.files.length, set.totalBytes).then(
+    (seconds) => ({ seconds, error: null }),
+    (error: unknown) => ({ seconds: NaN, error }),
+  );
   let done = 0;
   // The disk poll is cheap (one readdir per unfinished directory) so 20 Hz does not disturb either side.
   while (!arrival.poll()) {
@@ -30,7 +34,9 @@ export async function runBulk(pair: Pair, set: DataSet, log: (l: string) => void
     await new Promise((r) => setTimeout(r, 50));
   }
   done = performance.now();
-  const scanSeconds = await scan;
+  const scanned = await scan;
+  if (scanned.error) throw scanned.error;
+  const scanSeconds = scanned.seconds;
   const figures = pair.figures();
   await until(`${pair.kind}'s API to report ${set.label} complete`, () => pair.targetInSync(set.files.length, set.totalBytes), 120_000, 200);
   verify(set, pair.targetDir);
