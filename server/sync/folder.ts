@@ -16,7 +16,7 @@ import { applyDelete, applyDirectory, applySymlink, pullFile, LocalChangedError,
 import type { ConflictLog } from "./conflicts";
 import { ConflictScan } from "./conflict-scan";
 import { Versioner } from "./versioner";
-import { promoteLocalChanges } from "./receive-only";
+import { clusterVersion, promoteLocalChanges } from "./receive-only";
 import { mergeEquivalent } from "./send-only";
 
 /** What a folder runner needs from the engine around it. */
@@ -329,6 +329,13 @@ export class FolderRunner {
   private recordsFor(batch: ScanChange[]): FileRecord[] {
     const out: FileRecord[] = [];
     const receiveOnly = this.cfg.type === "receiveonly";
+    const active = receiveOnly ? this.host.activeDevices(this.id) : null;
+    // 1.19 merges a receive-only "change" identical to the cluster's version back into it, unflagged.
+    const clusterSame = (rec: FileRecord): FileRecord | null => {
+      if (!active) return null;
+      const g = clusterVersion(this.host.store, this.id, rec.name, (d) => active.has(d));
+      return g && sameContent(g, rec) ? { ...g, localFlags: 0, inode: rec.deleted ? null : rec.inode } : null;
+    };
     for (const change of batch) {
       if (change.kind === "error") {
         this.failed.set(change.name, { name: change.name, reason: change.reason, at: Date.now() });
@@ -338,6 +345,11 @@ export class FolderRunner {
       const existing = this.host.store.getLocal(this.id, name);
       if (change.kind === "deleted") {
         if (!existing || existing.deleted) continue;
+        const merged = clusterSame({ ...existing, deleted: true });
+        if (merged) {
+          out.push(merged);
+          continue;
+        }
         out.push({
           ...existing,
           deleted: true,
@@ -373,6 +385,11 @@ export class FolderRunner {
       if (existing && !existing.deleted && sameContent(existing, rec) && existing.localFlags === rec.localFlags) {
         // Only the inode moved (a copy-and-rename by an editor): no new version, just remember it.
         if (existing.inode !== rec.inode) out.push({ ...existing, inode: rec.inode });
+        continue;
+      }
+      const merged = clusterSame(rec);
+      if (merged) {
+        out.push(merged);
         continue;
       }
       rec.version = updateVector(existing?.version ?? [], this.host.shortId);

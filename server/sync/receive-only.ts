@@ -47,7 +47,7 @@ export function flaggedLocal(store: IndexStore, folderId: string): FileRecord[] 
 }
 
 /** The cluster's version of a name: the best valid entry among the active peers, or null. */
-function clusterVersion(store: IndexStore, folderId: string, name: string, include: (device: string) => boolean): FileRecord | null {
+export function clusterVersion(store: IndexStore, folderId: string, name: string, include: (device: string) => boolean): FileRecord | null {
   const g = globalOf(store.candidates(folderId, name).filter((c) => c.device !== LOCAL && include(c.device)));
   return g && !g.rec.invalid ? g.rec : null;
 }

@@ -100,6 +100,23 @@ describe("folder types across three Ferry nodes", () => {
     expect(row?.actor).toBe("tester");
   });
 
+  it("an edit undone on a receive-only node (same bytes, same mtime) is merged back and no longer listed", async () => {
+    const file = path.join(dir(n2), "docs/c.txt");
+    const original = fs.readFileSync(file);
+    // Restore the mtime to the microsecond: Date keeps only milliseconds, and a float of seconds
+    // is exact only to about 0.2 µs, so aim at the middle of the microsecond (as the puller does).
+    const ns = fs.statSync(file, { bigint: true }).mtimeNs;
+    const mtime = Number(ns / 1_000_000_000n) + (Number((ns % 1_000_000_000n) / 1000n) + 0.5) / 1e6;
+    fs.writeFileSync(file, "c edited on two for a moment\n");
+    await rescan(n2);
+    expect(n2.rt.sync.localChanges(F).map((c) => c.name)).toEqual(["docs/c.txt"]);
+    fs.writeFileSync(file, original);
+    fs.utimesSync(file, mtime, mtime);
+    await rescan(n2);
+    expect(n2.rt.sync.localChanges(F)).toEqual([]);
+    expect(n2.rt.sync.store.getLocal(F, "docs/c.txt")?.version).toEqual(n1.rt.sync.store.getLocal(F, "docs/c.txt")?.version);
+  });
+
   it("a change on the send-only node reaches both receive-only nodes", async () => {
     write(n1, "b.txt", "b edited on one, v2\n");
     write(n1, "docs/new.txt", "new on one\n");
