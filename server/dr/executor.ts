@@ -54,10 +54,10 @@ export class RunController {
   }
 
   /** Starts (or, after a restart, resumes) the run from what its rows say. */
-  start(): void {
+  start(announced = false): void {
     const { db, events } = this.deps;
     const now = Date.now();
-    if (this.run.state !== "running") {
+    if (!announced && this.run.state !== "running") {
       db.update(runs).set({ state: "running", startedAt: now }).where(eq(runs.id, this.run.id)).run();
       events.emit("run.started", { runId: this.run.id, planId: this.run.planId, trigger: this.run.trigger, scheduledFor: this.run.scheduledFor, startedAt: now });
     }
@@ -77,11 +77,14 @@ export class RunController {
 
   cancel(): void {
     if (!this.abort.signal.aborted) this.abort.abort(new CancelError("cancelled"));
-    this.pump();
+    if (this.loaded) this.pump();
   }
 
   /** Rebuilds task states from attempt rows: finished tasks stay finished, the rest go on. */
+  private loaded = false;
+
   private loadState(): void {
+    this.loaded = true;
     const rows = this.deps.db.select().from(taskAttempts).where(eq(taskAttempts.runId, this.run.id)).orderBy(asc(taskAttempts.id)).all();
     for (const t of this.plan.tasks) {
       const mine = rows.filter((r) => r.taskId === t.id);

@@ -105,13 +105,16 @@ export class DrService {
 
   // ---------------------------------------------------------------- runs
 
+  /** The run of this plan in progress, from memory: every running run has a controller after start(). */
   private activeRunOf(planId: string): RunRow | undefined {
-    return this.deps.db.select().from(runs).where(and(eq(runs.planId, planId), eq(runs.state, "running"))).get();
+    for (const c of this.active.values()) if (c.run.planId === planId) return c.run;
+    return undefined;
   }
 
   /**
    * Starts a run now, or applies the overlap policy when one is still going: skip refuses (and a
-   * scheduled tick is recorded as skipped), queue starts it when the current one ends.
+   * scheduled tick is recorded as skipped), queue starts it when the current one ends. The path
+   * from a due tick to "run.started" is one insert and one event, so runs start on time.
    */
   startRun(planId: string, o: StartRunOptions = {}): RunRow | null {
     const stored = this.plans.require(planId);
@@ -126,20 +129,34 @@ export class DrService {
       }
       throw new ConfigError(`plan ${planId} is already running (run #${busy.id}); its overlap policy is skip`);
     }
+    const now = Date.now();
     const run = this.deps.db
       .insert(runs)
-      .values({ planId, planVersion: stored.version, trigger, params: JSON.stringify(o.params ?? {}), state: "queued", scheduledFor: o.scheduledFor ?? null, createdAt: Date.now(), actor })
+      .values({
+        planId,
+        planVersion: stored.version,
+        trigger,
+        params: JSON.stringify(o.params ?? {}),
+        state: busy ? "queued" : "running",
+        startedAt: busy ? null : now,
+        scheduledFor: o.scheduledFor ?? null,
+        createdAt: now,
+        actor,
+      })
       .returning()
       .get();
-    this.deps.events.emit("run.queued", { runId: run.id, planId, trigger });
+    if (busy) this.deps.events.emit("run.queued", { runId: run.id, planId, trigger });
+    else {
+      this.deps.events.emit("run.started", { runId: run.id, planId, trigger, scheduledFor: run.scheduledFor, startedAt: now });
+      this.launch(run, stored.plan, true);
+    }
     if (actor !== "scheduler") recordAudit(this.deps.db, actor, "run.start", { planId, runId: run.id, params: o.params ?? {} });
-    if (!busy) this.launch(run);
-    return this.deps.db.select().from(runs).where(eq(runs.id, run.id)).get()!;
+    return run;
   }
 
-  private launch(run: RunRow): void {
+  private launch(run: RunRow, current?: Plan, announced = false): void {
     if (this.active.has(run.id)) return;
-    const plan = this.plans.version(run.planId, run.planVersion) ?? this.plans.get(run.planId)?.plan;
+    const plan = current ?? this.plans.version(run.planId, run.planVersion) ?? this.plans.get(run.planId)?.plan;
     if (!plan) {
       this.deps.db.update(runs).set({ state: "failed", finishedAt: Date.now(), error: "its plan no longer exists" }).where(eq(runs.id, run.id)).run();
       return;
@@ -150,7 +167,10 @@ export class DrService {
       this.active.delete(run.id);
       if (this.started) this.startQueued(run.planId);
     });
-    c.start();
+    // A fresh run is already announced; its first tasks start on the next turn, so several plans
+    // due at the same tick all start on time rather than one after another's spawns.
+    if (announced) setImmediate(() => c.start(true));
+    else c.start();
   }
 
   private startQueued(planId: string): void {

@@ -25,13 +25,22 @@ const toStored = (r: typeof plans.$inferSelect): StoredPlan => ({
 
 /** Plans as applied, with every earlier version kept in plan_versions. */
 export class PlanStore {
+  // Plans change rarely and the scheduler reads them on every tick: keep them in memory, drop on write.
+  private cache: Map<string, StoredPlan> | null = null;
+
   constructor(private readonly db: Db) {}
+
+  private all(): Map<string, StoredPlan> {
+    this.cache ??= new Map(this.db.select().from(plans).orderBy(asc(plans.id)).all().map((r) => [r.id, toStored(r)]));
+    return this.cache;
+  }
 
   /** Validates and stores a plan; an unchanged text is not a new version. */
   apply(source: string, by: string, name?: string): { stored: StoredPlan; changed: boolean } {
     const plan = parsePlan(source, name);
     const definition = JSON.stringify(plan);
     const now = Date.now();
+    this.cache = null;
     return this.db.transaction((tx) => {
       const current = tx.select().from(plans).where(eq(plans.id, plan.id)).get();
       if (current && current.definition === definition && current.source === source) return { stored: toStored(current), changed: false };
@@ -50,12 +59,11 @@ export class PlanStore {
   }
 
   list(): StoredPlan[] {
-    return this.db.select().from(plans).orderBy(asc(plans.id)).all().map(toStored);
+    return [...this.all().values()];
   }
 
   get(id: string): StoredPlan | null {
-    const r = this.db.select().from(plans).where(eq(plans.id, id)).get();
-    return r ? toStored(r) : null;
+    return this.all().get(id) ?? null;
   }
 
   require(id: string): StoredPlan {
@@ -83,14 +91,18 @@ export class PlanStore {
     this.require(id);
     // Ticks that pass while paused are not missed runs: resuming starts counting afresh.
     this.db.update(plans).set(paused ? { paused } : { paused, lastTickAt: Date.now() }).where(eq(plans.id, id)).run();
+    this.cache = null;
   }
 
   setLastTick(id: string, at: number): void {
     this.db.update(plans).set({ lastTickAt: at }).where(eq(plans.id, id)).run();
+    const cached = this.cache?.get(id);
+    if (cached) cached.lastTickAt = at;
   }
 
   remove(id: string): void {
     this.require(id);
     this.db.delete(plans).where(eq(plans.id, id)).run();
+    this.cache = null;
   }
 }

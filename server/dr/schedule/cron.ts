@@ -2,7 +2,7 @@ import { instantOf, wallOf } from "./zone";
 
 
 /**
- * Five-field cron (minute hour day-of-month month day-of-week) with names (JAN, MON), ranges,
+ * Five-field cron (minute hour day-of-month month day-of-week; an optional sixth, leading field is seconds) with names (JAN, MON), ranges,
  * lists, steps, `L` (last day of the month) and `DOW#n` (n-th weekday of the month), plus the
  * presets. Evaluated on the plan's wall clock: see instantOf() for the daylight-saving rules.
  */
@@ -20,6 +20,7 @@ export class CronError extends Error {}
 
 export interface Cron {
   source: string;
+  seconds: Set<number>;
   minutes: Set<number>;
   hours: Set<number>;
   days: Set<number>;
@@ -68,7 +69,9 @@ export function parseCron(expression: string): Cron {
   const source = PRESETS[expression.trim().toLowerCase()] ?? expression.trim();
   if (source.startsWith("@")) throw new CronError(`unknown preset "${expression}"; use ${Object.keys(PRESETS).join(", ")} or five cron fields`);
   const parts = source.split(/\s+/);
-  if (parts.length !== 5) throw new CronError(`expected five fields (minute hour day-of-month month day-of-week), got ${parts.length}`);
+  // Six fields put seconds first (as croner and Quartz do); five are classic cron at second 0.
+  if (parts.length !== 5 && parts.length !== 6) throw new CronError(`expected five fields (minute hour day-of-month month day-of-week), got ${parts.length}`);
+  const seconds = parts.length === 6 ? field(parts.shift()!, "second", 0, 59) : new Set([0]);
   const [mi, ho, dom, mo, dow] = parts;
   const lastDay = dom.toUpperCase() === "L";
   const nthWeekdays: { weekday: number; n: number }[] = [];
@@ -81,6 +84,7 @@ export function parseCron(expression: string): Cron {
   if (dow === "*") weekdays = new Set([0, 1, 2, 3, 4, 5, 6]);
   return {
     source,
+    seconds,
     minutes: field(mi, "minute", 0, 59),
     hours: field(ho, "hour", 0, 23),
     days: lastDay ? new Set() : field(dom, "day-of-month", 1, 31),
@@ -115,18 +119,20 @@ export function nextTick(c: Cron, zone: string, after: number): number | null {
   const floor = recentShift ? startWall - 3 * 3_600_000 : startWall;
   const hours = [...c.hours].sort((a, b) => a - b);
   const minutes = [...c.minutes].sort((a, b) => a - b);
+  const seconds = [...c.seconds].sort((a, b) => a - b);
   for (let day = Math.floor(startWall / DAY) * DAY, end = day + 5 * 366 * DAY; day < end; day += DAY) {
     const d = new Date(day);
     if (!c.months.has(d.getUTCMonth() + 1) || !dayMatches(c, d)) continue;
     for (const h of hours)
-      for (const m of minutes) {
-        const wall = day + h * 3_600_000 + m * 60_000;
-        // A wall time earlier than `after`'s names an instant at or before it (gaps map forward to
-        // the jump, repeats to their first occurrence), so it can be passed over.
-        if (wall < floor) continue;
-        const at = instantOf(wall, zone);
-        if (at > after) return at;
-      }
+      for (const m of minutes)
+        for (const sec of seconds) {
+          const wall = day + h * 3_600_000 + m * 60_000 + sec * 1000;
+          // A wall time earlier than `after`'s names an instant at or before it (gaps map forward to
+          // the jump, repeats to their first occurrence), so it can be passed over.
+          if (wall < floor) continue;
+          const at = instantOf(wall, zone);
+          if (at > after) return at;
+        }
   }
   return null;
 }
