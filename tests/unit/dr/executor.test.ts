@@ -21,7 +21,7 @@ async function runPlan(source: string, params?: Record<string, string>) {
   return { state, view: h!.dr.showRun(run.id) };
 }
 
-describe("DR executor", () => {
+describe("DR executor", { timeout: 30_000 }, () => {
   it("applies every trigger rule", async () => {
     h = await startDr();
     const { state, view } = await runPlan(
