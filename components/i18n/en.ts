@@ -352,6 +352,33 @@ export const en = {
   "dashboard.errorsHint": "No failed items",
   // DR console strings live in dr-en.ts (one block, so parallel edits here do not collide).
   ...drEn,
+
+  "event.device.connected": "Device {device} connected from {address} ({client}).",
+  "event.device.disconnected": "Device {device} disconnected: {reason}.",
+  "event.device.pending": "Unknown device {device} (“{name}”) at {address} wants to connect.",
+  "event.device.added": "Device {device} added by {by}.",
+  "event.device.removed": "Device {device} removed by {by}.",
+  "event.device.changed": "Device {device} changed by {by}.",
+  "event.device.paused": "Device {device} paused by {by}.",
+  "event.device.resumed": "Device {device} resumed by {by}.",
+  "event.folder.pending": "Device {device} offers folder “{folder}”.",
+  "event.folder.added": "Folder “{folder}” added at {path} by {by}.",
+  "event.folder.changed": "Folder {folder} changed by {by}.",
+  "event.folder.removed": "Folder {folder} removed by {by}.",
+  "event.folder.state": "Folder {folder} is now {state}.",
+  "event.folder.error": "Folder {folder} stopped with an error: {error}",
+  "event.folder.paused": "Folder {folder} paused by {by}.",
+  "event.folder.resumed": "Folder {folder} resumed by {by}.",
+  "event.folder.typeChanged": "Folder {folder} changed from {from} to {to} by {by}.",
+  "event.folder.reverted": "{by} reverted {count} local changes in {folder}.",
+  "event.folder.overridden": "{by} overrode {count} items in {folder}.",
+  "event.local.changed": "{count} local changes in {folder} ({first}…).",
+  "event.item.finished": "{name} in {folder} synced from {device}.",
+  "event.item.failed": "{name} in {folder} failed: {error}",
+  "event.conflict.created": "Conflict on {name} in {folder}.",
+  "event.conflict.resolved": "Conflict on {name} in {folder} resolved ({choice}) by {by}.",
+  "event.version.restored": "{by} restored an older version of {path} in {folder}.",
+  "event.versioning.changed": "Versioning of {folder} set to {type} by {by}.",
 } as const;
 
 export type MessageKey = keyof typeof en;
