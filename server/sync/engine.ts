@@ -347,6 +347,13 @@ export class SyncEngine {
     return f;
   }
 
+  /** Revert and Override change the disk and the index; like Syncthing, not while the folder is paused. */
+  private runningFolderOfType(folderId: string, type: FolderType, action: string): FolderConfig {
+    const f = this.folderOfType(folderId, type, action);
+    if (f.paused) throw new ConfigError(`folder ${folderId} is paused; resume it before ${action}`);
+    return f;
+  }
+
   /** A receive-only folder's local changes: what Revert would undo. */
   localChanges(folderId: string): LocalChange[] {
     const f = this.folderOfType(folderId, "receiveonly", "local changes");
@@ -361,7 +368,7 @@ export class SyncEngine {
 
   /** Revert Local Changes: the cluster's state comes back; local additions are deleted; no conflict copies. */
   async revert(folderId: string, by: string): Promise<RevertResult> {
-    const f = this.folderOfType(folderId, "receiveonly", "revert");
+    const f = this.runningFolderOfType(folderId, "receiveonly", "revert");
     const runner = this.runner(f.id);
     const result = await runner.exclusive(async () => {
       // Catch edits made since the last scan, so they are reverted too rather than left behind.
@@ -377,7 +384,7 @@ export class SyncEngine {
 
   /** Override Changes: our state becomes the global one on every device. */
   async override(folderId: string, by: string): Promise<{ items: string[] }> {
-    const f = this.folderOfType(folderId, "sendonly", "override");
+    const f = this.runningFolderOfType(folderId, "sendonly", "override");
     const runner = this.runner(f.id);
     const records = await runner.exclusive(() => overrideChanges(this.store, f.id, this.shortId, this.store.need(f.id, this.include(f.id))));
     const items = records.map((r) => r.name);

@@ -120,6 +120,7 @@ export class FolderRunner {
   async reconfigure(cfg: FolderConfig): Promise<void> {
     const wasPaused = this.cfg.paused;
     const oldType = this.cfg.type;
+    this.promoted = 0;
     if (oldType === "receiveonly" && cfg.type !== "receiveonly") {
       // Local changes stop being local: they get new versions and go out valid. No rescan needed.
       await this.exclusive(async () => {

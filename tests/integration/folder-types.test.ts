@@ -190,6 +190,14 @@ describe("folder types across three Ferry nodes", () => {
     await expect(n2.rt.sync.updateFolder(F, { type: "mirror" as never }, "tester")).rejects.toThrow('invalid folder type "mirror"');
     expect(() => n1.rt.sync.addFolder({ id: "inside", path: path.join(dir(n1), "docs"), type: "receiveonly" }, "tester")).toThrow(/overlaps folder ft/);
     expect(n2.rt.sync.config.folder(F)?.type).toBe("receiveonly");
+    // A paused folder is left alone, local changes and all.
+    write(n2, "added-while-paused.txt", "stays\n");
+    await rescan(n2);
+    await n2.rt.sync.updateFolder(F, { paused: true }, "tester");
+    await expect(n2.rt.sync.revert(F, "tester")).rejects.toThrow("folder ft is paused; resume it before revert");
+    expect(read(n2, "added-while-paused.txt")).toBe("stays\n");
+    await n2.rt.sync.updateFolder(F, { paused: false }, "tester");
+    await n2.rt.sync.revert(F, "tester");
     expect([treeOf(dir(n1)), treeOf(dir(n2))]).toEqual(before);
   });
 
