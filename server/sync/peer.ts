@@ -23,6 +23,7 @@ export class PeerSession {
   /** Folders the peer told us it shares with us (and has not paused). */
   private readonly remoteFolders = new Set<string>();
   private stopped = false;
+  private lastRemoteConfig: ClusterConfig | null = null;
 
   constructor(
     readonly conn: BepConnection,
@@ -102,9 +103,14 @@ export class PeerSession {
         }),
       }));
     this.conn.send({ type: "clusterConfig", message: { folders, secondary: false } }).catch(() => {});
+    // Our config changed (e.g. a pending folder was just accepted): the peer's last ClusterConfig
+    // may now share a folder it offered before, and it will not send another one on its own.
+    const last = this.lastRemoteConfig;
+    if (last) this.guard(() => this.onClusterConfig(last));
   }
 
   private onClusterConfig(cc: ClusterConfig) {
+    this.lastRemoteConfig = cc;
     const { config, store } = this.engine;
     const ownId = this.engine.opts.identity.id;
     const offered: string[] = [];
