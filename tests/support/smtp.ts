@@ -35,5 +35,17 @@ export async function startSmtp(opts: { user?: string; password?: string } = {})
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.server.address() as { port: number }).port;
-  return { port, mails, close: () => new Promise<void>((r) => server.close(() => r())) };
+  /** Resolves with the first mail (received before or after the call) that matches. */
+  const waitFor = async (match: (m: Mail) => boolean, timeoutMs = 30_000): Promise<Mail> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = mails.find(match);
+      if (m) return m;
+      if (Date.now() > deadline) throw new Error(`no matching mail within ${timeoutMs} ms (${mails.length} received)`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { port, mails, waitFor, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
+
+export type SmtpSink = Awaited<ReturnType<typeof startSmtp>>;
