@@ -31,7 +31,7 @@ import type { BigIntStats } from "node:fs";
 import { lstat, readFile, readlink } from "node:fs/promises";
 import path from "node:path";
 import { blockSizeFor, hashBuffer, hashFile, type BlockInfo, type HashedFile } from "./blocks";
-import { HashPool } from "./hash-pool";
+import { acquireHashPool, type HashPool } from "./hash-pool";
 import type { IgnoreMatcher } from "./ignore";
 import { FileInfoType } from "./protocol/fileinfo";
 import { isDeletedOnDisk, isNotFound, walkTree, type WalkItemKind } from "./walk";
@@ -108,9 +108,9 @@ export interface ScanOptions {
   /** Changes per yielded batch (default 1000, Syncthing's batch). */
   batchSize?: number;
   /**
-   * Worker threads for big files. Without one the scan starts its own on the first file of at
-   * least 1 MiB and closes it at the end; smaller files are hashed in-process, where a 4 KiB
-   * file costs less than a message to a worker.
+   * Worker threads for big files. Without one the scan leases the process's shared pool on the
+   * first file of at least 1 MiB; smaller files are hashed in-process, where a 4 KiB file costs
+   * less than a message to a worker.
    */
   hashPool?: HashPool;
   onProgress?(p: ScanProgress): void;
@@ -241,10 +241,10 @@ export async function* scanFolder(opts: ScanOptions): AsyncGenerator<ScanChange[
   };
 
   let pool = opts.hashPool;
-  let ownPool: HashPool | undefined;
+  let lease: ReturnType<typeof acquireHashPool> | undefined;
   const hashOnce = async (abs: string, size: number, blockSize: number): Promise<HashedFile> => {
     if (size >= POOL_MIN_BYTES && blockSize === blockSizeFor(size)) {
-      if (!pool) pool = ownPool = new HashPool({ workers: Math.min(4, availableParallelism()) });
+      if (!pool) pool = (lease = acquireHashPool(Math.min(4, availableParallelism()))).pool;
       const hashed = await pool.hashFile(abs);
       if (signal?.aborted) throw signal.reason;
       return hashed;
@@ -382,6 +382,6 @@ export async function* scanFolder(opts: ScanOptions): AsyncGenerator<ScanChange[
   } finally {
     // Let hashes still running settle before their pool goes away.
     await Promise.allSettled(inflight);
-    await ownPool?.close();
+    lease?.release();
   }
 }
