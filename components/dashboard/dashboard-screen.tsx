@@ -6,6 +6,7 @@ import { useT } from "@/components/i18n/i18n-provider";
 import { errorMessage } from "@/components/trpc/errors";
 import { useTRPC } from "@/components/trpc/trpc";
 import { Notice } from "@/components/ui/notice";
+import { DrPanel } from "@/components/dr/dr-panel";
 import { DeviceIdentity } from "./device-identity";
 import { EventFeed } from "./event-feed";
 import { HealthTiles } from "./health-tiles";
@@ -20,6 +21,7 @@ export function DashboardScreen() {
       <PageTitle title="dashboard.title" />
       {status.error && <Notice tone="error">{t("app.error", { message: errorMessage(status.error) })}</Notice>}
       {status.data && <HealthTiles sync={status.data.sync} />}
+      <DrPanel />
       <div className="grid gap-5 lg:grid-cols-5">
         <div className="space-y-5 lg:col-span-3">
           {status.data ? (

@@ -87,7 +87,7 @@ export function PlansScreen() {
                           "—"
                         )}
                       </td>
-                      <td className="px-3 py-2">{rpo ? <RpoBadge ageMs={rpo.ageMs} targetMs={rpo.targetMs} testId={`plan-rpo-${p.plan.id}`} /> : "—"}</td>
+                      <td className="px-3 py-2">{rpo ? <RpoBadge newestCopyAt={rpo.newestCopyAt} targetMs={rpo.targetMs} testId={`plan-rpo-${p.plan.id}`} /> : "—"}</td>
                       <td className="px-3 py-2">
                         <When at={testedOf.get(p.plan.id) ?? null} />
                       </td>

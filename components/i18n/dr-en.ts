@@ -112,4 +112,11 @@ export const drEn = {
   "dr.runs.grid": "Recent runs by task",
   "dr.runs.taskRun": "Task / run",
   "dr.runs.openRun": "Open run #{id}",
+  "dr.panel.title": "Disaster recovery",
+  "dr.panel.open": "Plans →",
+  "dr.panel.worstRpo": "Worst RPO",
+  "dr.panel.noTargets": "No plan has an RPO target",
+  "dr.panel.failedDay": "Failed runs, last 24 h",
+  "dr.panel.nextTest": "Next DR test",
+  "dr.panel.noTest": "None scheduled",
 } as const;

@@ -114,4 +114,11 @@ export const drRu: Record<keyof typeof drEn, string> = {
   "dr.runs.grid": "Недавние запуски по задачам",
   "dr.runs.taskRun": "Задача / запуск",
   "dr.runs.openRun": "Открыть запуск №{id}",
+  "dr.panel.title": "Аварийное восстановление",
+  "dr.panel.open": "Планы →",
+  "dr.panel.worstRpo": "Худший RPO",
+  "dr.panel.noTargets": "Ни у одного плана нет цели RPO",
+  "dr.panel.failedDay": "Неудачных запусков за 24 ч",
+  "dr.panel.nextTest": "Следующий DR-тест",
+  "dr.panel.noTest": "Не запланирован",
 };
