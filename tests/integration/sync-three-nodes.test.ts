@@ -136,7 +136,7 @@ describe("three Ferry nodes", () => {
     expect(meta["big.bin"]).toMatch(new RegExp(`^${50 * MiB} `));
     expect(fs.statSync(path.join(dirs[2], "big.bin"), { bigint: true }).mtimeNs / 1000n).toBe(fs.statSync(path.join(dirs[0], "big.bin"), { bigint: true }).mtimeNs / 1000n);
     expect(fs.readFileSync(path.join(dirs[1], "日本語/ファイル.txt".normalize("NFC")), "utf8")).toBe("こんにちは\n");
-  });
+  }, 300_000);
 
   it("follow edits, renames and deletes", async () => {
     const src = dirs[0];
@@ -190,7 +190,7 @@ describe("three Ferry nodes", () => {
     expect(bytesIn).toBeLessThan(size - atKill + 4 * MiB);
     expect(bytesIn).toBeLessThan(size * 0.85);
     await converged("convergence after the restart");
-  });
+  }, 400_000); // the restart may first rebuild the console
 
   it("a concurrent edit leaves exactly one conflict copy, with the same name, on every node", async () => {
     const file = "shared-notes.txt";
@@ -221,5 +221,5 @@ describe("three Ferry nodes", () => {
       expect(fs.readFileSync(path.join(d, file), "utf8")).toBe("three's version, newer\n");
       expect(fs.readFileSync(path.join(d, names[0][0]), "utf8")).toBe("two's version\n");
     }
-  });
+  }, 240_000);
 });
