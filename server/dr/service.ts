@@ -44,6 +44,7 @@ export class DrService {
       due: (planId, tick, trigger) => void this.startRun(planId, { trigger, scheduledFor: tick, actor: "scheduler" }),
       setLastTick: (planId, tick) => this.plans.setLastTick(planId, tick),
       log: this.log,
+      batch: (fn) => this.deps.db.transaction(() => fn()),
     });
   }
 

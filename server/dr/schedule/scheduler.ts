@@ -7,6 +7,8 @@ export interface SchedulerHost {
   due(planId: string, tick: number, trigger: "schedule" | "catchup"): void;
   setLastTick(planId: string, tick: number): void;
   log(line: string): void;
+  /** Runs the work of one timer fire in one database transaction (one WAL commit for all plans due together). */
+  batch?(fn: () => void): void;
 }
 
 // Never sleep longer than this in one go: wall-clock jumps (NTP, suspend) are noticed within it.
@@ -88,16 +90,20 @@ export class Scheduler {
   private fire(): void {
     this.timer = null;
     const now = Date.now();
-    for (const [planId, tick] of [...this.next]) {
-      if (tick > now) continue;
-      this.next.delete(planId);
-      this.host.setLastTick(planId, tick);
-      try {
-        this.host.due(planId, tick, "schedule");
-      } catch (err) {
-        this.host.log(`plan ${planId}: cannot start the run of ${new Date(tick).toISOString()}: ${err instanceof Error ? err.message : String(err)}`);
+    const due = [...this.next].filter(([, tick]) => tick <= now);
+    const work = () => {
+      for (const [planId, tick] of due) {
+        this.next.delete(planId);
+        this.host.setLastTick(planId, tick);
+        try {
+          this.host.due(planId, tick, "schedule");
+        } catch (err) {
+          this.host.log(`plan ${planId}: cannot start the run of ${new Date(tick).toISOString()}: ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
-    }
+    };
+    if (this.host.batch) this.host.batch(work);
+    else work();
     this.refresh(now);
   }
 }
