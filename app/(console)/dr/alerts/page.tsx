@@ -1,0 +1,5 @@
+import { AlertsScreen } from "@/components/dr/alerts-screen";
+
+export default function AlertsPage() {
+  return <AlertsScreen />;
+}
