@@ -146,7 +146,7 @@ export const en = {
   "devices.resume": "Resume",
   "devices.removeConfirm": "Remove “{name}”? It stops syncing with this node; files on disk stay.",
   "devices.removeYes": "Yes, remove",
-  "devices.connectedSince": "Connected",
+  "devices.connectedSince": "Connected since",
   "devices.lastSeen": "Last seen",
   "devices.never": "never",
   "devices.address": "Address",

@@ -144,7 +144,7 @@ export const ru: Catalog = {
   "devices.resume": "Возобновить",
   "devices.removeConfirm": "Удалить «{name}»? Синхронизация с ним прекратится; файлы на диске останутся.",
   "devices.removeYes": "Да, удалить",
-  "devices.connectedSince": "Подключено",
+  "devices.connectedSince": "Подключено с",
   "devices.lastSeen": "Последний раз",
   "devices.never": "никогда",
   "devices.address": "Адрес",
