@@ -31,9 +31,11 @@ export class TokenBucket {
   setLimit(kibPerS: number): void {
     const rate = Math.max(0, Math.floor(kibPerS)) * KIB;
     if (rate === this.rate) return;
+    const wasUnlimited = this.rate === 0;
     this.rate = rate;
     this.capacity = Math.max(MIN_BURST_BYTES, rate * BURST_S);
-    this.tokens = Math.min(this.tokens, this.capacity);
+    // A new limit starts with a full burst (as Go's rate.Limiter does); a changed one keeps its debt.
+    this.tokens = wasUnlimited ? this.capacity : Math.min(this.tokens, this.capacity);
     this.last = performance.now();
   }
 

@@ -72,7 +72,7 @@ describe("bandwidth limits", () => {
     // Lifting the limit takes effect on the open connection, without reconnecting.
     await api(b).devices.update({ deviceId: a.deviceId, maxRecvKbps: 0 });
     const { kibPerS: after } = await transfer("after-lift.bin", SIZE / 3);
-    expect(after).toBeGreaterThan(5 * limit);
+    expect(after).toBeGreaterThan(2 * limit);
     expect(treeOf(path.join(b.home, F))).toEqual(treeOf(path.join(a.home, F)));
   }, 120_000);
 
