@@ -42,6 +42,9 @@ export interface FailedItem {
 
 const TYPE_NAMES: Record<number, string> = { 0: "file", 1: "dir", 2: "symlink", 3: "symlink", 4: "symlink" };
 const RETRY_MS = [2_000, 5_000, 15_000, 60_000];
+/** Files up to this size (one block) are pulled SMALL_PULL_CONCURRENCY at a time. */
+const SMALL_PULL_BYTES = 128 * 1024;
+const SMALL_PULL_CONCURRENCY = 32;
 
 /**
  * One folder's life: scan (full or the watcher's paths) → commit local changes with new versions →
@@ -456,7 +459,11 @@ export class FolderRunner {
       }
     };
     for (const d of dirs) await runOne(d);
-    await runLimited(filesAndLinks, 4, runOne);
+    // A small file's pull is mostly waiting on two fsyncs (file and directory), so many run at
+    // once; big files stay at 4, each already holding up to 16 blocks in flight.
+    const small = filesAndLinks.filter((i) => i.global.size <= SMALL_PULL_BYTES);
+    const large = filesAndLinks.filter((i) => i.global.size > SMALL_PULL_BYTES);
+    await Promise.all([runLimited(large, 4, runOne), runLimited(small, SMALL_PULL_CONCURRENCY, runOne)]);
     for (const d of deletions) await runOne(d);
     this.lastPullAt = Date.now();
     await this.conflictScan.run();
