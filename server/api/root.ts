@@ -6,11 +6,13 @@ import { devicesRouter } from "./routers/devices";
 import { foldersRouter } from "./routers/folders";
 import { plansRouter } from "./routers/plans";
 import { runsRouter } from "./routers/runs";
+import { failoverRouter } from "./routers/failover";
 import { secretsRouter } from "./routers/secrets";
 import { consoleRouter } from "./routers/console";
 import { conflictsRouter } from "./routers/conflicts";
 import { versionsRouter } from "./routers/versions";
 import { drConsoleRouter } from "./routers/dr-console";
+import { drFailoverRouter } from "./routers/dr-failover";
 
 /** One router per domain; later features add theirs here. */
 export const appRouter = router({
@@ -22,10 +24,12 @@ export const appRouter = router({
   plans: plansRouter,
   runs: runsRouter,
   secrets: secretsRouter,
+  failover: failoverRouter,
   console: consoleRouter,
   conflicts: conflictsRouter,
   versions: versionsRouter,
   drConsole: drConsoleRouter,
+  drFailover: drFailoverRouter,
 });
 
 export type AppRouter = typeof appRouter;
