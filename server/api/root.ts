@@ -11,7 +11,6 @@ import { consoleRouter } from "./routers/console";
 import { conflictsRouter } from "./routers/conflicts";
 import { versionsRouter } from "./routers/versions";
 import { drConsoleRouter } from "./routers/dr-console";
-import { drFailoverRouter } from "./routers/dr-failover";
 
 /** One router per domain; later features add theirs here. */
 export const appRouter = router({
@@ -27,7 +26,6 @@ export const appRouter = router({
   conflicts: conflictsRouter,
   versions: versionsRouter,
   drConsole: drConsoleRouter,
-  drFailover: drFailoverRouter,
 });
 
 export type AppRouter = typeof appRouter;
