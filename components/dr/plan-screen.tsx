@@ -70,7 +70,7 @@ export function PlanScreen({ planId }: { planId: string }) {
         <PlanEditor key={p.version} initial={p.source} planId={planId} />
       </Card>
       <Card id="plan-history" title={t("dr.history.title")}>
-        <PlanHistory history={p.history} />
+        <PlanHistory key={p.version} history={p.history} />
       </Card>
     </div>
   );

@@ -1,0 +1,175 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { launchBrowser, logIn, openConsole } from "../support/browser";
+import { callApi, startNode, type NodeProcess } from "../support/node-process";
+import { startSmtp } from "../support/smtp";
+
+let node: NodeProcess;
+let browser: Browser;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-dr-e2e-"));
+const source = path.join(work, "source");
+const replica = path.join(work, "replica");
+
+beforeAll(async () => {
+  fs.mkdirSync(source);
+  fs.writeFileSync(path.join(source, "ledger.txt"), "day 1\n");
+  // Other work in the checkout can make the first start rebuild the console; give it time.
+  [node, browser, smtp] = await Promise.all([startNode({ timeoutMs: 570_000 }), launchBrowser(), startSmtp()]);
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await node?.stop();
+  await smtp?.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `/tmp/ferry-shots/${name}.png`, fullPage: true });
+
+/** A plan whose copy is a real rsync into `replica`, after a slow first step so "running" can be seen. */
+const goodPlan = (rpo: string) => `id: e2e-copy
+description: copy the ledger to the replica
+schedule: "@daily"
+rpo: ${rpo}
+tasks:
+  - id: prepare
+    kind: shell
+    with: { argv: [sh, -c, "echo preparing the copy; sleep 2; echo prepared"] }
+  - id: replicate
+    kind: replicate.rsync
+    needs: [prepare]
+    with: { path: "${source}", target: "${replica}" }
+  - id: report
+    kind: shell
+    needs: [replicate]
+    with: { argv: [sh, -c, "echo replica is fresh"] }
+`;
+
+describe("DR console", () => {
+  test("a plan is written in the editor (invalid first), run now, and its graph turns green live; a task's log opens", async () => {
+    const { page, context, errors } = await openConsole(browser, node.url);
+    await logIn(page, node.password);
+    await page.getByRole("navigation").getByRole("link", { name: "DR", exact: true }).click();
+    await page.getByRole("heading", { name: "DR plans", level: 1 }).waitFor();
+    await page.getByText("No plans yet").waitFor();
+    await page.getByRole("link", { name: "+ New plan" }).click();
+    const yaml = page.locator("#plan-yaml");
+    await yaml.waitFor();
+    // The template is valid as it comes.
+    await page.getByText(/The plan is valid \(\d+ tasks\)/).waitFor();
+
+    await yaml.fill(`id: e2e-copy\ntasks:\n  - id: a\n    kind: teleport\n  - id: b\n    kind: shell\n    needs: [ghost]\n    with: { argv: [true] }\n`);
+    const problems = page.getByTestId("plan-validation").getByRole("alert");
+    await problems.getByText('unknown task kind "teleport"', { exact: false }).waitFor();
+    expect(await problems.textContent()).toContain("line 4,");
+    expect(await problems.textContent()).toContain('needs "ghost", but the plan has no task with that id');
+    expect(await page.getByRole("button", { name: "Save plan" }).isDisabled()).toBe(true);
+    await shot(page, "dr-editor-invalid");
+
+    await yaml.fill(goodPlan("30m"));
+    await page.getByText("The plan is valid (3 tasks).").waitFor();
+    // The form follows the YAML, and the YAML follows the form.
+    expect(await page.getByLabel("Schedule", { exact: true }).inputValue()).toBe("@daily");
+    await page.getByLabel("Description").fill("copy the ledger to the replica site");
+    expect(await yaml.inputValue()).toContain("description: copy the ledger to the replica site");
+    await page.getByRole("button", { name: "Save plan" }).click();
+    await page.waitForURL(/\/dr\/plans\/e2e-copy$/);
+    await page.getByRole("heading", { name: "Plan e2e-copy" }).waitFor();
+
+    await page.getByRole("button", { name: "Run now" }).click();
+    await page.getByRole("button", { name: "Start the run" }).click();
+    await page.waitForURL(/\/dr\/runs\/\d+$/);
+    const box = (id: string) => page.getByTestId(`dag-task-${id}`);
+    // Seen running, then green, with no reload in between.
+    await page.locator('[data-testid="dag-task-prepare"][data-state="running"]').waitFor();
+    await page.locator('[data-testid="dag-task-replicate"][data-state="queued"]').waitFor();
+    await shot(page, "dr-run-running");
+    for (const id of ["prepare", "replicate", "report"]) await page.locator(`[data-testid="dag-task-${id}"][data-state="success"]`).waitFor({ timeout: 30_000 });
+    await page.getByTestId("run-state").getByText("Succeeded").waitFor();
+    expect(fs.readFileSync(path.join(replica, "ledger.txt"), "utf8")).toBe("day 1\n");
+
+    await box("prepare").click();
+    const log = page.getByTestId("task-log");
+    await log.getByText(/\d preparing the copy$/).waitFor();
+    await log.getByText(/\d prepared$/).waitFor();
+    await shot(page, "dr-run-success");
+
+    await page.getByRole("link", { name: "Plans" }).click();
+    await page.locator('[data-testid="plan-rpo-e2e-copy"][data-tone="good"]').waitFor();
+    expect(await page.getByTestId("plan-last-e2e-copy").textContent()).toContain("Succeeded");
+    await shot(page, "dr-plans");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test("RPO goes green, amber, red with the clock; a broken task turns the run red and mails the failure to a real SMTP server", async () => {
+    await callApi(node, "secrets.setSmtp", { host: "127.0.0.1", port: smtp.port, secure: false, from: "ferry@example.com" }, "mutation");
+    const { page, context, errors } = await openConsole(browser, node.url);
+    await logIn(page, node.password, { next: "/dr/plans/e2e-copy" });
+    const yaml = page.locator("#plan-yaml");
+    await yaml.waitFor();
+    await yaml.fill(
+      goodPlan("4s") +
+        `  - id: alert
+    kind: notify.email
+    needs: [replicate]
+    trigger: one_failed
+    with: { to: oncall@example.com }
+`,
+    );
+    await page.getByText("The plan is valid (4 tasks).").waitFor();
+    await page.getByRole("button", { name: "Save plan" }).click();
+    await page.getByText("Saved as version 2.").waitFor();
+    // The history shows what changed.
+    const diff = page.locator("#plan-history pre");
+    await diff.locator('[data-op="add"]', { hasText: "kind: notify.email" }).waitFor();
+    await diff.locator('[data-op="del"]', { hasText: "rpo: 30m" }).waitFor();
+    await shot(page, "dr-plan");
+
+    // A fresh copy: green, then amber past 4 s, without a reload.
+    const run = await callApi<{ id: number }>(node, "runs.start", { planId: "e2e-copy" }, "mutation");
+    await page.goto("/dr");
+    const rpo = (tone: string) => page.locator(`[data-testid="plan-rpo-e2e-copy"][data-tone="${tone}"]`);
+    await page.locator(`[data-testid="plan-last-e2e-copy"][href="/dr/runs/${run.id}"]`, { hasText: "Succeeded" }).waitFor({ timeout: 30_000 });
+    await rpo("good").waitFor();
+    await rpo("warn").waitFor({ timeout: 10_000 });
+    await shot(page, "dr-plans-amber");
+
+    // Then the source disappears: the copy fails, the alert task mails on-call, RPO turns red.
+    fs.rmSync(source, { recursive: true });
+    await page.getByRole("button", { name: "Run now" }).click();
+    await page.getByRole("button", { name: "Start the run" }).click();
+    await page.waitForURL(/\/dr\/runs\/\d+$/);
+    await page.locator('[data-testid="dag-task-replicate"][data-state="failed"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="dag-task-report"][data-state="upstream_failed"]').waitFor();
+    await page.locator('[data-testid="dag-task-alert"][data-state="success"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId("run-state").getByText("Failed").waitFor();
+
+    await expect.poll(() => smtp.mails.filter((m) => m.to.includes("oncall@example.com")).length, { timeout: 30_000 }).toBe(1);
+    const mail = smtp.mails.find((m) => m.to.includes("oncall@example.com"))!;
+    expect(mail.raw).toContain("1 task(s) failed");
+    expect(mail.raw).toMatch(/replicate: failed/);
+    await page.getByRole("button", { name: "replicate", exact: true }).click();
+    await page.getByTestId("task-log").getByText(/rsync/).first().waitFor();
+    await shot(page, "dr-run-failed");
+
+    await page.getByRole("link", { name: "Plans" }).click();
+    await rpo("bad").waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId("plan-last-e2e-copy").textContent()).toContain("Failed");
+
+    // Runs grid: the runs side by side, the failed cell red; the filter hides the failed run.
+    await page.getByRole("link", { name: "Runs" }).click();
+    const grid = page.getByTestId("runs-grid");
+    await grid.waitFor();
+    expect(await grid.locator('[data-state="failed"]').count()).toBeGreaterThanOrEqual(2);
+    await shot(page, "dr-runs-grid");
+    await page.getByLabel("Run state").selectOption("success");
+    await page.waitForFunction(() => !document.querySelector('[data-testid^="grid-run-"][data-state="failed"]'));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
