@@ -7,6 +7,7 @@ import type { IndexStore, NeedItem } from "./index-store";
 import { sameContent, type FileRecord } from "./records";
 import { typeName } from "./receive-only";
 import { mergeVectors, updateVector } from "./vectors";
+import { DeviceId } from "./protocol/deviceid";
 
 export interface OutOfSyncItem {
   name: string;
@@ -15,7 +16,7 @@ export interface OutOfSyncItem {
   action: "add" | "modify" | "delete";
   size: number;
   modifiedS: number;
-  /** The device whose version is the global one. */
+  /** The device that made the change (its short ID is the version's modifier), else the one holding it. */
   device: string;
 }
 
@@ -28,7 +29,7 @@ export function outOfSync(need: NeedItem[]): OutOfSyncItem[] {
     action: i.global.deleted ? "delete" : i.local && !i.local.deleted ? "modify" : "add",
     size: i.global.deleted ? 0 : i.global.size,
     modifiedS: i.global.modifiedS,
-    device: i.globalDevice,
+    device: i.availability.find((d) => DeviceId.parse(d).shortId() === i.global.modifiedBy) ?? i.globalDevice,
   }));
 }
 
