@@ -25,5 +25,5 @@ export function writeField(source: string, field: FormField, value: string): str
   if (doc.errors.length) return source;
   if (value === "") doc.delete(field);
   else doc.set(field, value);
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }

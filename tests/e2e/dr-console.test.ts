@@ -151,7 +151,7 @@ describe("DR console", () => {
 
     await expect.poll(() => smtp.mails.filter((m) => m.to.includes("oncall@example.com")).length, { timeout: 30_000 }).toBe(1);
     const mail = smtp.mails.find((m) => m.to.includes("oncall@example.com"))!;
-    expect(mail.raw).toContain("1 task(s) failed");
+    expect(mail.raw).toMatch(/Subject: \[ferry\] plan e2e-copy run #\d+: \d task\(s\) failed/);
     expect(mail.raw).toMatch(/replicate: failed/);
     await page.getByRole("button", { name: "replicate", exact: true }).click();
     await page.getByTestId("task-log").getByText(/rsync/).first().waitFor();
