@@ -21,9 +21,9 @@ export function DrPanel() {
   const t = useT();
   const trpc = useTRPC();
   const now = useNow(1000);
-  const objectives = useQuery(trpc.plans.objectives.queryOptions());
-  const plans = useQuery(trpc.plans.list.queryOptions());
-  const failed = useQuery(trpc.runs.list.queryOptions({ states: ["failed"], limit: 200 }));
+  const objectives = useQuery({ ...trpc.plans.objectives.queryOptions(), staleTime: 0 });
+  const plans = useQuery({ ...trpc.plans.list.queryOptions(), staleTime: 0 });
+  const failed = useQuery({ ...trpc.runs.list.queryOptions({ states: ["failed"], limit: 200 }), staleTime: 0 });
   useDrRefresh([trpc.plans.objectives.queryKey(), trpc.plans.list.queryKey(), trpc.runs.list.queryKey()]);
 
   const figures = [...(objectives.data?.rpo.plans ?? []), ...(objectives.data?.rpo.subjects ?? [])].filter((f) => f.targetMs !== null);

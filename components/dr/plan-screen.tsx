@@ -21,7 +21,7 @@ import { When } from "./when";
 export function PlanScreen({ planId }: { planId: string }) {
   const t = useT();
   const trpc = useTRPC();
-  const plan = useQuery(trpc.plans.get.queryOptions({ id: planId }));
+  const plan = useQuery({ ...trpc.plans.get.queryOptions({ id: planId }), staleTime: 0 });
   useDrRefresh([trpc.plans.get.queryKey({ id: planId })]);
   const [running, setRunning] = useState(false);
   const pause = useMutation(trpc.plans.pause.mutationOptions());

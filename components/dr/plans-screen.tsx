@@ -21,8 +21,8 @@ import { When } from "./when";
 export function PlansScreen() {
   const t = useT();
   const trpc = useTRPC();
-  const plans = useQuery(trpc.plans.list.queryOptions());
-  const objectives = useQuery(trpc.plans.objectives.queryOptions());
+  const plans = useQuery({ ...trpc.plans.list.queryOptions(), staleTime: 0 });
+  const objectives = useQuery({ ...trpc.plans.objectives.queryOptions(), staleTime: 0 });
   useDrRefresh([trpc.plans.list.queryKey(), trpc.plans.objectives.queryKey()]);
   const [running, setRunning] = useState<string | null>(null);
   const pause = useMutation(trpc.plans.pause.mutationOptions());

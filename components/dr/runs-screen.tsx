@@ -24,7 +24,7 @@ export function RunsScreen() {
   const [state, setState] = useState("");
   const plans = useQuery(trpc.plans.list.queryOptions());
   const query = { planId: planId || undefined, states: state ? [state] : undefined, limit: 30 };
-  const grid = useQuery(trpc.drConsole.grid.queryOptions(query));
+  const grid = useQuery({ ...trpc.drConsole.grid.queryOptions(query), staleTime: 0 });
   useDrRefresh([trpc.drConsole.grid.queryKey()]);
   const legend: TaskView[] = ["queued", "running", "retrying", "success", "failed", "skipped", "upstream_failed", "cancelled"];
 

@@ -24,7 +24,7 @@ const LIVE_KEEP = 5000;
  */
 export function useRun(runId: number) {
   const trpc = useTRPC();
-  const show = useQuery({ ...trpc.runs.show.queryOptions({ id: runId, logLimit: 10_000 }), enabled: runId > 0 });
+  const show = useQuery({ ...trpc.runs.show.queryOptions({ id: runId, logLimit: 10_000 }), enabled: runId > 0, staleTime: 0 });
   const plan = useQuery({ ...trpc.drConsole.planAt.queryOptions({ id: show.data?.run.planId ?? "", version: show.data?.run.planVersion ?? 1 }), enabled: !!show.data, staleTime: Infinity });
   useDrRefresh([trpc.runs.show.queryKey({ id: runId, logLimit: 10_000 })]);
   const [live, setLive] = useState<LogLine[]>([]);

@@ -159,7 +159,7 @@ describe("DR console", () => {
 
     await page.getByRole("link", { name: "Plans" }).click();
     await rpo("bad").waitFor({ timeout: 15_000 });
-    expect(await page.getByTestId("plan-last-e2e-copy").textContent()).toContain("Failed");
+    await page.getByTestId("plan-last-e2e-copy").filter({ hasText: "Failed" }).waitFor();
 
     // Runs grid: the runs side by side, the failed cell red; the filter hides the failed run.
     await page.getByRole("link", { name: "Runs" }).click();
