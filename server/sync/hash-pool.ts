@@ -132,7 +132,7 @@ const SHARED_IDLE_MS = 60_000;
  * pool per scan paid on every scan with a big file; idle workers are closed after a minute.
  */
 export function acquireHashPool(workers: number): { pool: HashPool; release(): void } {
-  const s = (shared ??= { pool: new HashPool({ workers }), users: 0, timer: null });
+  const s = (shared ??= { pool: new HashPool({ workers, weakHash: false }), users: 0, timer: null });
   s.users++;
   if (s.timer) clearTimeout(s.timer);
   s.timer = null;

@@ -242,6 +242,8 @@ export async function* scanFolder(opts: ScanOptions): AsyncGenerator<ScanChange[
 
   let pool = opts.hashPool;
   let lease: ReturnType<typeof acquireHashPool> | undefined;
+  // No weak hash: the index keeps none and announces 0 (optional in 1.19, gone in 2.x), and
+  // computing Adler-32 in JavaScript halves the hash rate.
   const hashOnce = async (abs: string, size: number, blockSize: number): Promise<HashedFile> => {
     if (size >= POOL_MIN_BYTES && blockSize === blockSizeFor(size)) {
       if (!pool) pool = (lease = acquireHashPool(Math.min(4, availableParallelism()))).pool;
@@ -252,9 +254,9 @@ export async function* scanFolder(opts: ScanOptions): AsyncGenerator<ScanChange[
     if (size < SMALL_FILE_BYTES) {
       const data = await readFile(abs, { signal });
       // A file that grew past the threshold meanwhile is caught by the stat comparison.
-      return { size: data.length, blockSize, blocks: hashBuffer(data, { blockSize }) };
+      return { size: data.length, blockSize, blocks: hashBuffer(data, { blockSize, weakHash: false }) };
     }
-    return hashFile(abs, { blockSize, signal });
+    return hashFile(abs, { blockSize, signal, weakHash: false });
   };
 
   /** Hashes a changed file; retried once if it changes meanwhile, then reported. */

@@ -108,13 +108,13 @@ describe("scanFolder: first scan", () => {
     expect(dir.kind === "changed" && dir.file).toMatchObject({ type: FileInfoType.Directory, size: 0, blocks: [], permissions: 0o755 });
     const empty = got["empty"];
     // One empty block: peers drop the connection on a file with no blocks (bep.md §12.1).
-    expect(empty.kind === "changed" && empty.file.blocks).toEqual(hashBuffer(Buffer.alloc(0)));
+    expect(empty.kind === "changed" && empty.file.blocks).toEqual(hashBuffer(Buffer.alloc(0), { weakHash: false }));
     const deep = got["a/b/c/deep.txt"];
     expect(deep.kind === "changed" && deep.file).toMatchObject({ type: FileInfoType.File, size: 4, blockSize: 131072, permissions: 0o644 });
     expect(deep.kind === "changed" && deep.file.blocks[0].hash).toEqual(createHash("sha256").update("deep").digest());
   });
 
-  it("hashes files around the 128 KiB block boundary exactly like hashBuffer", async () => {
+  it("hashes files around the 128 KiB block boundary exactly like hashBuffer (no weak hash)", async () => {
     const sizes = [131071, 131072, 131073, 2 * 131072 + 5];
     const datas = sizes.map((n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + n) & 255)));
     await Promise.all(datas.map((d, i) => put(`sizes/f${i}`, d)));
@@ -125,7 +125,7 @@ describe("scanFolder: first scan", () => {
       expect(c.kind).toBe("changed");
       if (c.kind !== "changed") return;
       expect(c.file.size).toBe(d.length);
-      expect(c.file.blocks).toEqual(hashBuffer(d));
+      expect(c.file.blocks).toEqual(hashBuffer(d, { weakHash: false }));
     });
   });
 
@@ -134,7 +134,7 @@ describe("scanFolder: first scan", () => {
     await put("big.bin", data);
     const { changes } = await scan(root, new FakeIndex());
     const c = byName(changes)["big.bin"];
-    expect(c.kind === "changed" && c.file.blocks).toEqual(hashBuffer(data));
+    expect(c.kind === "changed" && c.file.blocks).toEqual(hashBuffer(data, { weakHash: false }));
   }, 30_000);
 
   it("yields batches of at most batchSize changes", async () => {
@@ -203,7 +203,7 @@ describe("scanFolder: rescans", () => {
     const { changes } = await scan(root, index);
     expect(summary(changes)).toEqual(["changed docs/b.txt"]);
     const c = changes[0];
-    expect(c.kind === "changed" && c.file.blocks).toEqual(hashBuffer(Buffer.from("bravo, longer now")));
+    expect(c.kind === "changed" && c.file.blocks).toEqual(hashBuffer(Buffer.from("bravo, longer now"), { weakHash: false }));
   });
 
   it("reports a permission change unless ignorePerms", async () => {
