@@ -40,13 +40,23 @@ export function pair(a: TestSyncNode, b: TestSyncNode): void {
   b.rt.sync.addDevice({ deviceId: a.deviceId, name: "a", addresses: [a.address] }, "test");
 }
 
+/**
+ * Polls until check() holds. A check that throws (a file not there yet, a directory being renamed
+ * under a walk) counts as "not yet"; its last error is reported if time runs out.
+ */
 export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
+  let lastError: unknown = null;
   while (Date.now() < until) {
-    if (await check()) return;
+    try {
+      if (await check()) return;
+      lastError = null;
+    } catch (err) {
+      lastError = err;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${lastError ? ` (last check failed: ${(lastError as Error).message})` : ""}`);
 }
 
 /** Every file under root (relative path → content hash), ignoring Syncthing's internal entries. */
