@@ -13,7 +13,7 @@ const KEEP = 200;
  * High-frequency ticks (progress, summaries) that would push everything else out of the feed. They
  * still reach useFerryEvent() listeners; strings, so types other features add need no import here.
  */
-const NOT_IN_FEED: ReadonlySet<string> = new Set(["folder.progress", "folder.summary", "remote.indexUpdated"]);
+const NOT_IN_FEED: ReadonlySet<string> = new Set(["folder.progress", "folder.summary", "remote.indexUpdated", "task.log"]);
 
 type Listener = (event: FerryEvent) => void;
 
