@@ -6,6 +6,7 @@ import { devicesRouter } from "./routers/devices";
 import { foldersRouter } from "./routers/folders";
 import { plansRouter } from "./routers/plans";
 import { runsRouter } from "./routers/runs";
+import { failoverRouter } from "./routers/failover";
 import { secretsRouter } from "./routers/secrets";
 import { consoleRouter } from "./routers/console";
 import { conflictsRouter } from "./routers/conflicts";
@@ -22,6 +23,7 @@ export const appRouter = router({
   plans: plansRouter,
   runs: runsRouter,
   secrets: secretsRouter,
+  failover: failoverRouter,
   console: consoleRouter,
   conflicts: conflictsRouter,
   versions: versionsRouter,

@@ -224,6 +224,28 @@ export class DrService {
     return this.deps.db.select().from(runs).where(where).orderBy(desc(runs.id)).limit(opts.limit ?? 50).all();
   }
 
+  // ---------------------------------------------------------------- failover
+
+  /**
+   * Promotes this node's replica of a folder, recorded as a run of a generated plan
+   * "failover-FOLDER" (one failover.promote task), so each failover has its log and its RTO.
+   * Failback is the same call on the old primary.
+   */
+  async failover(folderId: string, by: string, opts: { maxBehindItems?: number } = {}) {
+    if (!this.deps.sync?.config.folder(folderId)) throw new ConfigError(`no folder "${folderId}" on this node`);
+    const id = `failover-${folderId}`.slice(0, 64);
+    const w = JSON.stringify({ folder: folderId, ...(opts.maxBehindItems !== undefined ? { maxBehindItems: opts.maxBehindItems } : {}) });
+    this.applyPlan(`id: ${JSON.stringify(id)}\ndescription: "Failover of folder ${folderId} to this node"\ntasks:\n  - { id: promote, kind: failover.promote, timeout: 5m, with: ${w} }\n`, by);
+    const run = this.startRun(id, { trigger: "failover", actor: by, params: { folder: folderId } })!;
+    const state = await this.waitRun(run.id);
+    return { ...this.showRun(run.id), state };
+  }
+
+  readiness(folderId: string) {
+    if (!this.deps.sync) throw new ConfigError("the sync engine is not running on this node");
+    return this.deps.sync.epochs.readiness(folderId);
+  }
+
   objectives() {
     const plans = this.plans.list().map((p) => ({ id: p.plan.id, rpoTargetMs: p.plan.rpoTargetMs }));
     return { rpo: rpo(this.deps.db, plans), rto: rto(this.deps.db) };

@@ -10,6 +10,7 @@ import {
   ErrorCode,
   FrameReader,
   ProtocolError,
+  encodeExtensionFrame,
   encodeMessage,
   type BepMessage,
   type ClusterConfig,
@@ -50,6 +51,8 @@ export interface BepConnectionEvents {
   downloadProgress: [DownloadProgress];
   request: [req: Request, respond: (answer: RequestAnswer) => void];
   closed: [reason: string];
+  /** A message type BEP does not define: Ferry's own extensions (server/sync/epoch.ts). */
+  extension: [type: number, body: Uint8Array];
 }
 
 /** Syncthing's keepalive values (bep.md §4); overridable so tests need not wait minutes. */
@@ -168,6 +171,12 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
       return Promise.reject(err);
     }
     return this.write(frame);
+  }
+
+  /** Sends a Ferry extension message; only call it for peers whose Hello says client_name "ferry". */
+  sendExtension(type: number, body: Uint8Array): Promise<void> {
+    if (this.closeReason !== null) return Promise.reject(new ConnectionClosedError(this.closeReason));
+    return this.write(encodeExtensionFrame(type, body));
   }
 
   private write(frame: Uint8Array): Promise<void> {
@@ -310,7 +319,9 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
       case "hello":
         throw new ProtocolError("unexpected second Hello");
       case "unknown":
-        return; // forward compatibility: read and skipped (bep.md §4)
+        // Forward compatibility: skipped (bep.md §4), unless a Ferry extension listens for it.
+        this.emit("extension", frame.typeCode, frame.body);
+        return;
       case "ping":
         return;
       case "close":

@@ -3,6 +3,7 @@ import type { EventBus } from "../events/bus";
 import { recordAudit } from "../db/audit";
 import { canonicalDeviceId, ConfigError, SyncConfig, type FolderConfig, type FolderType } from "./config";
 import { ConflictLog } from "./conflicts";
+import { EpochExchange } from "./epoch";
 import type { BepConnection } from "./connection";
 import { ConnectionService } from "./connections";
 import { LocalDiscovery } from "./discovery";
@@ -47,6 +48,8 @@ export class SyncEngine {
   readonly log: (line: string) => void;
   /** Bandwidth buckets: node-wide from settings, per device from the device config. */
   readonly limiter = new RateLimiter();
+  /** Failover epochs, exchanged with Ferry peers only. */
+  readonly epochs: EpochExchange = new EpochExchange(this);
   private readonly settings: SettingsStore;
   private unsubscribeSettings: (() => void) | null = null;
   private started = false;

@@ -37,7 +37,10 @@ export class PeerSession {
     this.conn.on("index", (idx) => this.guard(() => this.onIndex(idx, true)));
     this.conn.on("indexUpdate", (idx) => this.guard(() => this.onIndex(idx, false)));
     this.conn.on("request", (req, respond) => void this.onRequest(req, respond));
+    this.conn.on("extension", (type, body) => this.guard(() => this.engine.epochs.onMessage(this, type, body)));
     this.sendClusterConfig();
+    // Our failover epochs go out before our index, so a peer knows them before it takes our updates.
+    this.engine.epochs.announce(this);
   }
 
   stop(): void {
@@ -156,6 +159,7 @@ export class PeerSession {
   private onIndex(idx: Index, full: boolean) {
     const f = this.sharedFolder(idx.folder);
     if (!f) throw new Error(`index for folder "${idx.folder}", which is not shared with this device`);
+    if (this.engine.epochs.fenced(f.id, this)) return; // an old primary's updates wait for the epoch (epoch.ts)
     const recs = [];
     let maxSeq = this.engine.config.remoteIndex(f.id, this.deviceId).maxSequence;
     for (const file of idx.files) {

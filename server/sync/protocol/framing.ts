@@ -60,6 +60,8 @@ export type BepMessage =
 export interface UnknownMessage {
   type: "unknown";
   typeCode: number;
+  /** The (decompressed) body, for Ferry's own extension messages (server/sync/epoch.ts). */
+  body: Uint8Array;
 }
 
 export type DecodedFrame = BepMessage | UnknownMessage | { type: "hello"; message: Hello };
@@ -153,6 +155,16 @@ function framePrefix(type: number, compression: number, msgLen: number): Uint8Ar
   return prefix;
 }
 
+/** A frame of a type BEP does not define (a Ferry extension); peers that don't know it skip it. */
+export function encodeExtensionFrame(type: number, body: Uint8Array): Uint8Array {
+  if (body.length > MAX_MESSAGE_LENGTH) throw new ProtocolError(`extension message of ${body.length} bytes exceeds the ${MAX_MESSAGE_LENGTH}-byte message limit`);
+  const prefix = framePrefix(type, MessageCompression.None, body.length);
+  const out = new Uint8Array(prefix.length + body.length);
+  out.set(prefix, 0);
+  out.set(body, prefix.length);
+  return out;
+}
+
 /**
  * Encodes a complete post-Hello frame. With compression it follows Syncthing's rule:
  * only messages of ≥128 bytes, and only if LZ4 saves at least 1/32 of the size.
@@ -213,7 +225,7 @@ export function decodeMessageBody(typeCode: number, body: Uint8Array): BepMessag
     case MessageType.Close:
       return { type: "close", message: decodeClose(body) };
     default:
-      return { type: "unknown", typeCode };
+      return { type: "unknown", typeCode, body };
   }
 }
 

@@ -145,7 +145,7 @@ describe("unknown and malformed frames", () => {
     const unknownLz4 = cat(fromHex("0004 0809 1001"), fromHex("00000000"), fromHex("000000c8"), lz4Body);
     new DataView(unknownLz4.buffer).setUint32(6, 4 + lz4Body.length);
     const frames = new FrameReader({ startWithHello: false }).feed(cat(unknown, unknownLz4, encodeMessage({ type: "ping", message: {} })));
-    expect(frames).toEqual([{ type: "unknown", typeCode: 99 }, { type: "unknown", typeCode: 9 }, { type: "ping", message: {} }]);
+    expect(frames).toEqual([{ type: "unknown", typeCode: 99, body: fromHex("0a0178") }, { type: "unknown", typeCode: 9, body: new Uint8Array(200) }, { type: "ping", message: {} }]);
   });
 
   it.each([
