@@ -76,7 +76,7 @@ export function FailoverCard({ folder, devices, selfId }: { folder: FolderStatus
           </div>
           <div>
             <dt className="text-xs uppercase tracking-wide text-slate-500">{t("dr.failover.primarySeen")}</dt>
-            <dd>{r.primaryConnected ? t("dr.failover.connected") : <When at={r.primaryLastSeenAt} />}</dd>
+            <dd>{isPrimaryHere ? "—" : r.primaryConnected ? t("dr.failover.connected") : <When at={r.primaryLastSeenAt} />}</dd>
           </div>
         </dl>
       )}

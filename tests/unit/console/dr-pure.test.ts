@@ -53,3 +53,17 @@ describe("RPO colour", () => {
     expect(rpoTone(5 * h, null)).toBe("muted");
   });
 });
+
+describe("plan form fields", () => {
+  it("reads top-level fields and writes one back without disturbing the rest", async () => {
+    const { readFields, writeField } = await import("@/components/dr/plan-fields");
+    const src = "# nightly copy\nid: p\nschedule: '@daily'\ntasks:\n  - { id: a, kind: shell, needs: [b] }\n";
+    expect(readFields(src)).toMatchObject({ id: "p", schedule: "@daily", rpo: "" });
+    const out = writeField(src, "rpo", "4h");
+    expect(out).toContain("# nightly copy");
+    expect(out).toContain("rpo: 4h");
+    expect(out).toContain("needs: [b]");
+    expect(writeField(out, "rpo", "")).not.toContain("rpo:");
+    expect(readFields("id: [unclosed")).toBeNull();
+  });
+});
