@@ -43,7 +43,7 @@ beforeAll(async () => {
   await callApi(node, "folders.add", { id: FOLDER, path: folderDir, devices, fsWatcherDelayS: 0.2 }, "mutation");
   good.rt.sync.addDevice({ deviceId: node.deviceId, name: "node", addresses: [nodeAddress] }, "test");
   good.rt.sync.addFolder({ id: FOLDER, path: goodDir, devices: [node.deviceId], fsWatcherDelayS: 0.2 }, "test");
-});
+}, 300_000); // the node may first rebuild the console
 
 afterAll(async () => {
   for (const c of open) c.destroy();
