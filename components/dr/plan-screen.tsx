@@ -67,7 +67,8 @@ export function PlanScreen({ planId }: { planId: string }) {
         {p.lastRun ? <RunView key={p.lastRun.id} runId={p.lastRun.id} compact /> : <p className="text-sm text-slate-500">{t("dr.plan.noRunHint")}</p>}
       </Card>
       <Card id="plan-edit" title={t("dr.plan.edit")}>
-        <PlanEditor key={p.version} initial={p.source} planId={planId} />
+        {/* Not keyed by version: a save (or another user's) must not throw away the draft or the "saved" notice. */}
+        <PlanEditor initial={p.source} planId={planId} />
       </Card>
       <Card id="plan-history" title={t("dr.history.title")}>
         <PlanHistory key={p.version} history={p.history} />
