@@ -169,6 +169,27 @@ describe("DR console", () => {
     await shot(page, "dr-runs-grid");
     await page.getByLabel("Run state").selectOption("success");
     await page.waitForFunction(() => !document.querySelector('[data-testid^="grid-run-"][data-state="failed"]'));
+
+    // The dashboard's DR panel: the breached RPO and the failed run of the last day.
+    await page.getByRole("navigation").getByRole("link", { name: "Dashboard" }).click();
+    await page.locator('[data-testid="dr-worst-rpo-badge"][data-tone="bad"]').waitFor();
+    expect(await page.getByTestId("dr-worst-rpo").textContent()).toContain("e2e-copy");
+    await page.getByTestId("dr-failed-day").getByText("1", { exact: true }).waitFor();
+    await shot(page, "dr-dashboard");
+
+    // Alerts: a test mail through the saved SMTP server; a secret is listed by name, its value never comes back.
+    await page.goto("/dr/alerts");
+    await page.getByLabel("Send a test mail to").fill("test@example.com");
+    await page.getByRole("button", { name: "Send a test" }).first().click();
+    await page.getByText("The SMTP server accepted the test mail for test@example.com.").waitFor();
+    await expect.poll(() => smtp.mails.filter((m) => m.to.includes("test@example.com")).length).toBe(1);
+    await page.getByRole("textbox", { name: "Secret name", exact: true }).fill("restic-password");
+    await page.getByRole("textbox", { name: "Value", exact: true }).fill("hunter2-very-secret");
+    await page.getByRole("button", { name: "Save secret" }).click();
+    await page.getByTestId("secret-restic-password").waitFor();
+    expect(await page.content()).not.toContain("hunter2-very-secret");
+    expect(JSON.stringify(await callApi(node, "secrets.list"))).not.toContain("hunter2");
+    await shot(page, "dr-alerts");
     expect(errors).toEqual([]);
     await context.close();
   });
