@@ -103,6 +103,7 @@ function add(c: Counts, r: FileRecord) {
  */
 export class IndexStore {
   private readonly s;
+  private readonly generations = new Map<string, number>();
 
   constructor(private readonly sqlite: Database.Database) {
     const cols =
@@ -160,7 +161,20 @@ export class IndexStore {
    * Records local changes, giving each the next sequence number, and keeps the block locations in
    * step. One transaction: a crash leaves either all of the batch or none of it.
    */
+  /**
+   * A counter per folder that moves on every index write, so status can keep its counts (a walk of
+   * the whole folder) until something changed instead of walking on every page load.
+   */
+  generation(folder: string): number {
+    return this.generations.get(folder) ?? 0;
+  }
+
+  private changed(folder: string): void {
+    this.generations.set(folder, this.generation(folder) + 1);
+  }
+
   commitLocal(folder: string, changes: FileRecord[]): FileRecord[] {
+    this.changed(folder);
     return this.sqlite.transaction(() => {
       let seq = this.localMaxSequence(folder);
       const out: FileRecord[] = [];
@@ -185,6 +199,7 @@ export class IndexStore {
 
   /** Stores a peer's announced entries; a full Index replaces everything we held of that peer. */
   putRemote(folder: string, device: string, recs: FileRecord[], replace: boolean): void {
+    this.changed(folder);
     this.sqlite.transaction(() => {
       if (replace) this.s.dropDevice.run(folder, device);
       for (const r of recs) this.s.upsert.run(toParams(folder, device, { ...r, localFlags: 0, inode: null }));
@@ -192,10 +207,12 @@ export class IndexStore {
   }
 
   dropRemote(folder: string, device: string): void {
+    this.changed(folder);
     this.s.dropDevice.run(folder, device);
   }
 
   dropFolder(folder: string): void {
+    this.changed(folder);
     this.sqlite.transaction(() => {
       this.s.dropFolder.run(folder);
       this.s.dropFolderBlocks.run(folder);
