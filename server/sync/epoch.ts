@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import { eq } from "drizzle-orm";
 import { recordAudit } from "../db/audit";
 import { folders } from "../db/schema";
@@ -7,8 +5,6 @@ import { SettingsStore } from "../db/settings";
 import type { SyncEngine } from "./engine";
 import { ConfigError } from "./config";
 import type { PeerSession } from "./peer";
-import { conflictName } from "./names";
-import { FileInfoType } from "./protocol";
 import { LocalFlag } from "./records";
 
 /**
@@ -169,20 +165,11 @@ export class EpochExchange {
   /** Our changes the new primary never saw become receive-only local changes: kept here, not sent as valid. */
   private async fenceOwnChanges(folderId: string, seenSequence: number): Promise<number> {
     const runner = this.engine.runners.get(folderId);
-    const root = this.engine.config.folder(folderId)?.path;
     const work = () => {
       const changed = this.engine.store.localSince(folderId, seenSequence, 1_000_000).filter((r) => !(r.localFlags & LocalFlag.ReceiveOnly));
       if (changed.length) this.engine.store.commitLocal(folderId, changed.map((r) => ({ ...r, localFlags: r.localFlags | LocalFlag.ReceiveOnly })));
-      // A receive-only folder takes the primary's version over a local change, so each changed
-      // file is also kept as a conflict copy (Syncthing's name) that only this node holds.
-      for (const r of changed) {
-        if (!root || r.deleted || r.type !== FileInfoType.File) continue;
-        try {
-          fs.copyFileSync(path.join(root, r.name), path.join(root, conflictName(r.name, this.engine.opts.identity.id.shortIdString())), fs.constants.COPYFILE_EXCL);
-        } catch (err) {
-          this.engine.log(`folder ${folderId}: cannot keep a copy of ${r.name}: ${(err as Error).message}`);
-        }
-      }
+      // The pull that follows keeps each changed file as a local conflict copy (folder.ts), as a
+      // receive-only folder does for any local change the cluster's version replaces.
       return changed.length;
     };
     const n = runner ? await runner.exclusive(work) : work();

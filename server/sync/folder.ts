@@ -548,8 +548,9 @@ export class FolderRunner {
     const ord = compareVectors(local.version, global.version);
     const ours = this.host.shortId;
     const conflict = isConcurrent(ord) || counterFor(global.version, ours) > counterFor(local.version, ours);
-    // Receive-only folders: the cluster's version simply wins (Revert restores it), no copy.
-    if (!conflict || this.cfg.type === "receiveonly") return null;
+    // Receive-only folders too: the cluster's version wins, and the local change is kept as a copy
+    // that stays local (it is scanned as a receive-only addition, never sent) — bep.md §7.
+    if (!conflict) return null;
     return conflictName(item.name, shortIdToString(global.modifiedBy), new Date());
   }
 
