@@ -170,7 +170,8 @@ export class DrService {
     });
     // A fresh run is already announced; its first tasks start on the next turn, so several plans
     // due at the same tick all start on time rather than one after another's spawns.
-    if (announced) setImmediate(() => c.start(true));
+    // A stop in between (node shutting down) must not start it against a closed database.
+    if (announced) setImmediate(() => this.started && this.active.get(run.id) === c && c.start(true));
     else c.start();
   }
 
