@@ -30,6 +30,8 @@ export class DrService {
   readonly scheduler: Scheduler;
   private readonly active = new Map<number, RunController>();
   private started = false;
+  /** Set by stop(): a run announced just before must not start against a closing database. */
+  private stopping = false;
   private readonly log: (line: string) => void;
 
   constructor(
@@ -51,6 +53,7 @@ export class DrService {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.stopping = false;
     const interrupted = await markInterrupted(this.deps);
     if (interrupted) this.log(`${interrupted} task attempt(s) were cut short by the last stop; retrying per their policy`);
     for (const r of this.deps.db.select().from(runs).where(eq(runs.state, "running")).orderBy(asc(runs.id)).all()) this.launch(r);
@@ -60,6 +63,7 @@ export class DrService {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (!this.started) return;
     this.started = false;
     this.scheduler.stop();
@@ -171,7 +175,7 @@ export class DrService {
     // A fresh run is already announced; its first tasks start on the next turn, so several plans
     // due at the same tick all start on time rather than one after another's spawns.
     // A stop in between (node shutting down) must not start it against a closed database.
-    if (announced) setImmediate(() => this.started && this.active.get(run.id) === c && c.start(true));
+    if (announced) setImmediate(() => !this.stopping && this.active.get(run.id) === c && c.start(true));
     else c.start();
   }
 

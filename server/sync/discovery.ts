@@ -11,6 +11,7 @@ import { ProtoReader, ProtoWriter, WireType } from "./protocol/protobuf";
 
 export const DISCOVERY_PORT = 21027;
 export const DISCOVERY_MULTICAST = "ff12::8384";
+const RETRY_MS = 2_000;
 /** The v0.13 magic; Syncthing rejects it with a warning, and so do we. */
 const OLD_MAGIC = 0x7d79bc40;
 
@@ -100,6 +101,7 @@ export class LocalDiscovery {
   private v4: dgram.Socket | null = null;
   private v6: dgram.Socket | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: LocalDiscoveryOptions) {
     this.opts = { port: DISCOVERY_PORT, intervalMs: 30_000, cacheLifetimeMs: 90_000, ipv4: true, ipv6: true, ...opts };
@@ -139,7 +141,8 @@ export class LocalDiscovery {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.timer = this.retryTimer = null;
     await Promise.all([this.v4, this.v6].map((s) => (s ? new Promise<void>((resolve) => s.close(() => resolve())) : undefined)));
     this.v4 = this.v6 = null;
   }
@@ -178,7 +181,19 @@ export class LocalDiscovery {
 
   private announce(): void {
     const packet = encodeAnnounce({ id: this.opts.id, addresses: this.opts.addresses(), instanceId: this.instanceId });
-    const report = (err: Error | null) => err && this.log(`discovery: send failed: ${err.message}`);
+    const report = (err: Error | null) => {
+      if (!err) return;
+      this.log(`discovery: send failed: ${err.message}`);
+      // The network is often not up yet when the node starts (no route, address still tentative):
+      // try again soon rather than staying silent until the next 30 s announcement.
+      if (!this.retryTimer && this.timer) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          if (this.timer) this.announce();
+        }, RETRY_MS);
+        this.retryTimer.unref();
+      }
+    };
     if (this.v4) for (const dest of ipv4Broadcasts()) this.v4.send(packet, this.opts.port, dest, report);
     if (this.v6) {
       for (const ifname of ipv6Interfaces()) {

@@ -44,6 +44,7 @@ describe("failover between three nodes", () => {
     await a.close();
     nodes = [b, c];
 
+    await waitFor(() => !b.rt.dr.readiness("docs").primaryConnected, "b to notice that a is gone");
     const before = b.rt.dr.readiness("docs");
     expect(before).toMatchObject({ type: "receiveonly", epoch: 0, primaryConnected: false, behindItems: 0 });
     const failover = await b.rt.dr.failover("docs", "test");
