@@ -41,6 +41,7 @@ export interface FailedItem {
 }
 
 const TYPE_NAMES: Record<number, string> = { 0: "file", 1: "dir", 2: "symlink", 3: "symlink", 4: "symlink" };
+const DELETION_GRACE_MS = 1_000;
 const RETRY_MS = [2_000, 5_000, 15_000, 60_000];
 /** Files up to this size (one block) are pulled SMALL_PULL_CONCURRENCY at a time. */
 const SMALL_PULL_BYTES = 128 * 1024;
@@ -70,6 +71,7 @@ export class FolderRunner {
   private rescanTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryStep = 0;
+  private deletionGrace: NodeJS.Timeout | null = null;
   private matcher: IgnoreMatcher | null = null;
   /** An operation (revert, override, type change) holds the folder: no scan or pull runs meanwhile. */
   private held = 0;
@@ -115,6 +117,8 @@ export class FolderRunner {
     this.watcher = null;
     if (this.rescanTimer) clearTimeout(this.rescanTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.deletionGrace) clearTimeout(this.deletionGrace);
+    this.deletionGrace = null;
     await this.running?.catch(() => {});
     this.setState("stopped");
   }
@@ -417,6 +421,16 @@ export class FolderRunner {
       this.failed.clear();
       return;
     }
+    // A rename reaches us as a deletion and an addition, sometimes in two index updates. Deleting
+    // first would throw away the blocks the new name needs, so a pull with only file deletions
+    // waits a moment once for the other half (Syncthing's watcher delays removals likewise).
+    if (!this.deletionGrace && need.every((i) => i.global.deleted && i.global.type === FileInfoType.File)) {
+      this.deletionGrace = setTimeout(() => this.requestPull(), DELETION_GRACE_MS);
+      this.deletionGrace.unref();
+      return;
+    }
+    if (this.deletionGrace) clearTimeout(this.deletionGrace);
+    this.deletionGrace = null;
     await this.checkRoot();
     this.setState("syncing");
     const totalBytes = need.reduce((n, i) => n + (i.global.deleted ? 0 : i.global.size), 0);
