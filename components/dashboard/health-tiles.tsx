@@ -19,7 +19,7 @@ export function HealthTiles({ sync }: { sync: Sync }) {
   useRefreshOn(isSyncEvent, [trpc.system.status.queryKey(), trpc.console.openConflicts.queryKey()]);
   const health = sync.folders.map((f) => ({ f, h: folderHealth(f) }));
   const upToDate = health.filter(({ h }) => h.key === "upToDate").length;
-  const busy = health.filter(({ h }) => h.key === "scanning" || h.key === "syncing").length;
+  const busy = health.filter(({ h }) => h.key === "scanning" || h.key === "syncing" || h.key === "waiting").length;
   const broken = health.filter(({ h }) => h.key === "error" || h.key === "failed");
   const failedItems = sync.folders.reduce((n, f) => n + f.failedItems.length, 0);
   const active = sync.devices.filter((d) => !d.paused);

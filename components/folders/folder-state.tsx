@@ -10,13 +10,14 @@ export function needItems(f: Pick<FolderStatus, "need">): number {
 }
 
 /** One word for where a folder stands, the way an operator reads it: up to date, syncing 40 %, 3 failed. */
-export function folderHealth(f: FolderStatus): { key: "paused" | "stopped" | "error" | "scanning" | "syncing" | "failed" | "outOfSync" | "upToDate"; tone: PillTone; percent: number | null } {
+export function folderHealth(f: FolderStatus): { key: "paused" | "stopped" | "error" | "scanning" | "syncing" | "waiting" | "failed" | "outOfSync" | "upToDate"; tone: PillTone; percent: number | null } {
   const percent = f.progress && f.progress.totalBytes > 0 ? Math.floor((100 * f.progress.doneBytes) / f.progress.totalBytes) : null;
   if (f.paused || f.state === "paused") return { key: "paused", tone: "muted", percent: null };
   if (f.state === "error") return { key: "error", tone: "bad", percent: null };
   if (f.state === "scanning") return { key: "scanning", tone: "busy", percent };
   if (f.state === "syncing") return { key: "syncing", tone: "busy", percent };
   if (f.state === "stopped") return { key: "stopped", tone: "muted", percent: null };
+  if (f.awaitingIndexFrom.length) return { key: "waiting", tone: "busy", percent: null };
   if (f.failedItems.length) return { key: "failed", tone: "bad", percent: null };
   if (needItems(f) > 0) return { key: "outOfSync", tone: "warn", percent: null };
   return { key: "upToDate", tone: "good", percent: null };

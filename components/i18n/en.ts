@@ -205,6 +205,7 @@ export const en = {
   "folders.state.error": "Error",
   "folders.state.scanning": "Scanning",
   "folders.state.syncing": "Syncing",
+  "folders.state.waiting": "Waiting for index",
   "folders.state.failed": "Failed items",
   "folders.state.outOfSync": "Out of sync",
   "folders.state.upToDate": "Up to date",

@@ -203,6 +203,7 @@ export const ru: Catalog = {
   "folders.state.error": "Ошибка",
   "folders.state.scanning": "Сканирование",
   "folders.state.syncing": "Синхронизация",
+  "folders.state.waiting": "Ожидание индекса",
   "folders.state.failed": "Сбойные элементы",
   "folders.state.outOfSync": "Не синхронизирована",
   "folders.state.upToDate": "Актуальна",

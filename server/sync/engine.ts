@@ -137,6 +137,11 @@ export class SyncEngine {
       fetchBlock: (folderId, name, block, devices, signal) => this.fetchBlock(folderId, name, block, devices, signal),
       activeDevices: (folderId) => this.activeDevices(folderId),
       localIndexChanged: (folderId) => this.localIndexChanged(folderId),
+      // Peers learnt our max sequence from a ClusterConfig sent before the scan; they use it to tell
+      // "up to date" from "index still coming" (PeerSession.awaitingIndex), so tell them again.
+      firstScanChanged: (folderId) => {
+        for (const d of this.config.folder(folderId)?.devices ?? []) this.sessions.get(d)?.sendClusterConfig();
+      },
       log: this.log,
     };
   }

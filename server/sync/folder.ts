@@ -31,6 +31,8 @@ export interface FolderHost {
   activeDevices(folderId: string): Set<string>;
   /** Our index changed: tell the peers. */
   localIndexChanged(folderId: string): void;
+  /** The first scan since start moved our sequence: the ClusterConfig peers hold announces an older one. */
+  firstScanChanged(folderId: string): void;
   log(line: string): void;
 }
 
@@ -53,6 +55,7 @@ const SMALL_PULL_CONCURRENCY = 32;
  */
 export class FolderRunner {
   state: FolderState = "stopped";
+  private firstScan = true;
   error: string | null = null;
   progress: { doneBytes: number; totalBytes: number; currentFile?: string } | null = null;
   failed = new Map<string, FailedItem>();
@@ -101,6 +104,7 @@ export class FolderRunner {
     if (!this.stopped) return;
     this.stopped = false;
     this.abort = new AbortController();
+    this.firstScan = true;
     if (this.cfg.paused) return this.setState("paused");
     this.setState("idle");
     this.versioner.start();
@@ -327,6 +331,8 @@ export class FolderRunner {
     }
     this.lastScanAt = Date.now();
     if (changedCount) this.host.log(`folder ${this.id}: scan found ${changedCount} changes`);
+    if (this.firstScan && changedCount) this.host.firstScanChanged(this.id);
+    if (!subPaths) this.firstScan = false;
     this.retryStep = 0;
     this.pullWanted = true;
     // Conflict copies made elsewhere (by a Syncthing peer, or while we were down) join the list.

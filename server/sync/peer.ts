@@ -24,6 +24,10 @@ export class PeerSession {
   private readonly remoteFolders = new Set<string>();
   private stopped = false;
   private lastRemoteConfig: ClusterConfig | null = null;
+  /** The sequence the peer's ClusterConfig says its own index has reached, per folder. */
+  private readonly announced = new Map<string, number>();
+  /** Folders for which an Index or IndexUpdate arrived on this connection. */
+  private readonly indexSeen = new Set<string>();
 
   constructor(
     readonly conn: BepConnection,
@@ -51,6 +55,15 @@ export class PeerSession {
 
   shares(folderId: string): boolean {
     return this.remoteFolders.has(folderId) && !!this.sharedFolder(folderId);
+  }
+
+  /**
+   * True while the peer has announced index entries we do not hold yet and has sent none on this
+   * connection: until they arrive, "up to date" would be a claim about an index we have not seen.
+   */
+  awaitingIndex(folderId: string): boolean {
+    if (!this.shares(folderId) || this.indexSeen.has(folderId)) return false;
+    return (this.announced.get(folderId) ?? 0) > this.engine.config.remoteIndex(folderId, this.deviceId).maxSequence;
   }
 
   notifyLocal(folderId: string): void {
@@ -135,6 +148,7 @@ export class PeerSession {
         if (held.indexId !== 0n || held.maxSequence) store.dropRemote(f.id, this.deviceId);
         config.setRemoteIndex(f.id, this.deviceId, theirIndexId, 0);
       }
+      this.announced.set(f.id, Number(theirs?.maxSequence ?? 0));
       if (folder.paused) {
         this.remoteFolders.delete(f.id);
         this.senders.get(f.id)?.stop();
@@ -160,6 +174,7 @@ export class PeerSession {
     const f = this.sharedFolder(idx.folder);
     if (!f) throw new Error(`index for folder "${idx.folder}", which is not shared with this device`);
     if (this.engine.epochs.fenced(f.id, this)) return; // an old primary's updates wait for the epoch (epoch.ts)
+    this.indexSeen.add(f.id);
     const recs = [];
     let maxSeq = this.engine.config.remoteIndex(f.id, this.deviceId).maxSequence;
     for (const file of idx.files) {

@@ -45,6 +45,8 @@ export function engineStatus(engine: SyncEngine) {
       devices: f.devices,
       state: runner?.state ?? "stopped",
       error: runner?.error ?? null,
+      /** Connected devices whose announced index has not arrived yet (the folder is not known to be up to date). */
+      awaitingIndexFrom: [...engine.sessions.values()].filter((s) => s.awaitingIndex(f.id)).map((s) => s.deviceId),
       progress: runner?.progress ?? null,
       local: counts.local,
       global: counts.global,

@@ -156,15 +156,15 @@ export async function connectRaw(address: string, peer: RawPeerIdentity, opts: {
   return conn;
 }
 
-/** A ClusterConfig sharing `folderId` between the raw peer and the node, with no index held on either side. */
-export function clusterConfigFor(folderId: string, peer: RawPeerIdentity, node: DeviceId, indexId = 1n): ClusterConfig {
-  const device = (id: DeviceId, idx: bigint) => ({
+/** A ClusterConfig sharing `folderId` between the raw peer and the node; the peer's own index is announced at `peerMaxSequence`, none of the node's held. */
+export function clusterConfigFor(folderId: string, peer: RawPeerIdentity, node: DeviceId, indexId = 1n, peerMaxSequence = 0): ClusterConfig {
+  const device = (id: DeviceId, idx: bigint, maxSequence = 0) => ({
     id,
     name: "",
     addresses: ["dynamic"],
     compression: 0,
     certName: "",
-    maxSequence: 0,
+    maxSequence,
     introducer: false,
     indexId: idx,
     skipIntroductionRemovals: false,
@@ -181,7 +181,7 @@ export function clusterConfigFor(folderId: string, peer: RawPeerIdentity, node: 
         ignoreDelete: false,
         disableTempIndexes: false,
         paused: false,
-        devices: [device(peer.id, indexId), device(node, 0n)],
+        devices: [device(peer.id, indexId, peerMaxSequence), device(node, 0n)],
       },
     ],
   };

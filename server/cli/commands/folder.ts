@@ -65,7 +65,7 @@ const folder: Command = {
         if (json) return out(JSON.stringify(list, null, 2));
         if (!list.length) return out("no folders");
         for (const f of list)
-          out(`${f.id.padEnd(16)} ${f.type.padEnd(11)} ${f.state.padEnd(8)} ${f.local.files} files, need ${f.need.files + f.need.directories + f.need.deleted}  ${f.path}`);
+          out(`${f.id.padEnd(16)} ${f.type.padEnd(11)} ${(f.state === "idle" && f.awaitingIndexFrom.length ? "waiting" : f.state).padEnd(8)} ${f.local.files} files, need ${f.need.files + f.need.directories + f.need.deleted}  ${f.path}`);
         return;
       }
       default:
