@@ -9,6 +9,7 @@ import { recordRecoveryPoint } from "./rpo";
 import type { SecretStore } from "./secrets";
 import { taskKinds } from "./tasks";
 import { TaskFailure, type TaskContext } from "./tasks/types";
+import { attemptsBeforeRetry } from "./retry";
 import { decide, runOutcome, type TaskState } from "./triggers";
 
 export class TimeoutError extends Error {}
@@ -35,6 +36,8 @@ export class RunController {
   readonly abort = new AbortController();
   private readonly states = new Map<string, TaskState>();
   private readonly attempts = new Map<string, number>(); // attempts already made
+  /** Attempts made before the task's last manual retry: its retry policy counts from there. */
+  private readonly base = new Map<string, number>();
   private readonly outputs: Record<string, unknown> = {};
   private running = 0;
   readonly done: Promise<string>;
@@ -80,7 +83,10 @@ export class RunController {
     if (this.loaded) this.pump();
   }
 
-  /** Rebuilds task states from attempt rows: finished tasks stay finished, the rest go on. */
+  /**
+   * Rebuilds task states from attempt rows: finished tasks stay finished, the rest go on. A "queued"
+   * row (attempt 0) is a manual retry (retry.ts): the task runs again, with its full retry policy.
+   */
   private loaded = false;
 
   private loadState(): void {
@@ -89,9 +95,12 @@ export class RunController {
     for (const t of this.plan.tasks) {
       const mine = rows.filter((r) => r.taskId === t.id);
       const last = mine.at(-1);
-      this.attempts.set(t.id, mine.filter((r) => r.attempt > 0).length);
-      if (!last) this.states.set(t.id, "pending");
-      else if (["failed", "timeout", "interrupted"].includes(last.state) && last.attempt <= t.retries) this.states.set(t.id, "pending");
+      const made = mine.filter((r) => r.attempt > 0).length;
+      const base = attemptsBeforeRetry(mine);
+      this.attempts.set(t.id, made);
+      this.base.set(t.id, base);
+      if (!last || last.state === "queued") this.states.set(t.id, "pending");
+      else if (["failed", "timeout", "interrupted"].includes(last.state) && last.attempt - base <= t.retries) this.states.set(t.id, "pending");
       else this.states.set(t.id, last.state as TaskState);
       if (last?.state === "success" && last.result) this.outputs[t.id] = JSON.parse(last.result);
     }
@@ -153,11 +162,12 @@ export class RunController {
   /** All attempts of one task; resolves with its final state. */
   private async runTask(t: TaskSpec): Promise<TaskState> {
     let state: TaskState = "failed";
-    while (this.attempts.get(t.id)! <= t.retries) {
+    const base = this.base.get(t.id) ?? 0;
+    while (this.attempts.get(t.id)! - base <= t.retries) {
       const made = this.attempts.get(t.id)!;
-      if (made > 0) {
+      if (made > base) {
         // Backoff doubles each try: retryDelay, 2×, 4×…
-        await sleep(t.retryDelayMs * 2 ** (made - 1), this.abort.signal);
+        await sleep(t.retryDelayMs * 2 ** (made - base - 1), this.abort.signal);
       }
       if (this.halted) return "interrupted";
       if (this.abort.signal.aborted) return this.cancelledBeforeStart(t);
@@ -195,7 +205,8 @@ export class RunController {
       if (!kind) throw new TaskFailure(`unknown task kind "${t.kind}"`);
       const parsed = kind.with.safeParse(substituteParams(t.with, this.params));
       if (!parsed.success) throw new TaskFailure(`bad "with": ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-      log.write(`attempt ${attempt} of ${t.retries + 1}: ${t.kind}`);
+      const base = this.base.get(t.id) ?? 0;
+      log.write(base ? `attempt ${attempt} (${attempt - base} of ${t.retries + 1} since the manual retry): ${t.kind}` : `attempt ${attempt} of ${t.retries + 1}: ${t.kind}`);
       const ctx = this.context(t, row.id, signal, log);
       const abortable = new Promise<never>((_, reject) => {
         if (signal.aborted) reject(signal.reason);

@@ -8,7 +8,7 @@ export function runSummary(db: Db, runId: number): { title: string; text: string
   const rows = db.select().from(taskAttempts).where(eq(taskAttempts.runId, runId)).orderBy(asc(taskAttempts.id)).all();
   const latest = new Map<string, (typeof rows)[number]>();
   for (const r of rows) latest.set(r.taskId, r);
-  const tasks = [...latest.values()].filter((r) => r.state !== "running").map((r) => ({ id: r.taskId, state: r.state, error: r.error }));
+  const tasks = [...latest.values()].filter((r) => r.state !== "running" && r.state !== "queued").map((r) => ({ id: r.taskId, state: r.state, error: r.error }));
   const failed = tasks.filter((t) => ["failed", "timeout", "interrupted", "upstream_failed"].includes(t.state));
   const title = `[ferry] plan ${run?.planId} run #${runId}: ${failed.length ? `${failed.length} task(s) failed` : "all tasks so far succeeded"}`;
   const text = [title, "", ...tasks.map((t) => `${t.id}: ${t.state}${t.error ? ` — ${t.error}` : ""}`)].join("\n");

@@ -6,6 +6,7 @@ import type { DrDeps } from "./deps";
 import { markInterrupted, RunController } from "./executor";
 import { PlanStore } from "./plans/store";
 import type { Plan } from "./plans/types";
+import { attemptsBeforeRetry, retryScope } from "./retry";
 import { rpo, rto } from "./rpo";
 import { Scheduler } from "./schedule/scheduler";
 import { SecretStore } from "./secrets";
@@ -197,6 +198,42 @@ export class DrService {
     return this.deps.db.select().from(runs).where(eq(runs.id, id)).get()!;
   }
 
+  /**
+   * Runs a task of a finished run again, with every task downstream of it (retry.ts); the run is
+   * running again until they are done, and ends with the state they reach. Refused while the run
+   * (or another run of its plan) is in progress, and for a task that cannot be retried.
+   */
+  retryTask(runId: number, taskId: string, by: string): { run: RunRow; tasks: string[] } {
+    const { db, events } = this.deps;
+    const run = db.select().from(runs).where(eq(runs.id, runId)).get();
+    if (!run) throw new ConfigError(`no run #${runId}`);
+    if (run.state === "queued" || run.state === "running" || this.active.has(runId))
+      throw new ConfigError(`run #${runId} is still ${run.state === "queued" ? "queued" : "running"}; wait for it to finish (or cancel it) before retrying a task`);
+    if (!this.started || this.stopping) throw new ConfigError("the DR executor is not running on this node");
+    const plan = this.plans.version(run.planId, run.planVersion);
+    if (!plan) throw new ConfigError(`run #${runId} ran version ${run.planVersion} of plan ${run.planId}, which is no longer stored`);
+    const busy = this.activeRunOf(run.planId);
+    if (busy) throw new ConfigError(`plan ${run.planId} has run #${busy.id} in progress; retry when it has finished`);
+    const rows = db.select({ taskId: taskAttempts.taskId, state: taskAttempts.state }).from(taskAttempts).where(eq(taskAttempts.runId, runId)).orderBy(asc(taskAttempts.id)).all();
+    const stateOf = (id: string) => rows.filter((r) => r.taskId === id).at(-1)?.state ?? "pending";
+    const scope = retryScope(plan, stateOf, taskId);
+    if ("refused" in scope) throw new ConfigError(`run #${runId}: ${scope.refused}`);
+    const now = Date.now();
+    const kinds = new Map(plan.tasks.map((t) => [t.id, t.kind]));
+    const again = db.transaction((tx) => {
+      for (const id of scope.tasks)
+        tx.insert(taskAttempts)
+          .values({ runId, taskId: id, kind: kinds.get(id)!, attempt: 0, state: "queued", startedAt: now, finishedAt: now, error: `queued again by ${by} (retry of ${taskId})` })
+          .run();
+      // The run keeps its start; its finish (and so its place in RPO/RTO figures) comes when the retry ends.
+      return tx.update(runs).set({ state: "running", finishedAt: null, error: null }).where(eq(runs.id, runId)).returning().get();
+    });
+    events.emit("run.retried", { runId, planId: run.planId, taskId, tasks: scope.tasks, by });
+    recordAudit(db, by, "run.retry", { runId, planId: run.planId, taskId, tasks: scope.tasks });
+    this.launch(again, plan);
+    return { run: again, tasks: scope.tasks };
+  }
+
   /** Resolves when the run reaches a final state (tests, the CLI's --wait). */
   async waitRun(id: number): Promise<string> {
     const c = this.active.get(id);
@@ -216,10 +253,26 @@ export class DrService {
       .limit(opts.logLimit ?? 2000)
       .all();
     const plan: Plan | null = this.plans.version(run.planId, run.planVersion);
+    const stateOf = (id: string) => attempts.filter((a) => a.taskId === id).at(-1)?.state ?? "pending";
+    const finished = !["queued", "running"].includes(run.state) && !this.active.has(id);
     const tasks = (plan?.tasks ?? []).map((t) => {
       const mine = attempts.filter((a) => a.taskId === t.id);
       const last = mine.at(-1);
-      return { id: t.id, kind: t.kind, needs: t.needs, trigger: t.trigger, state: last?.state ?? "pending", attempts: mine.filter((a) => a.attempt > 0).length, error: last?.error ?? null, result: last?.result ? JSON.parse(last.result) : null };
+      const scope = finished && plan ? retryScope(plan, stateOf, t.id) : null;
+      return {
+        id: t.id,
+        kind: t.kind,
+        needs: t.needs,
+        trigger: t.trigger,
+        state: last?.state ?? "pending",
+        attempts: mine.filter((a) => a.attempt > 0).length,
+        /** Attempts before the last manual retry; the retry policy counts after them. */
+        earlierAttempts: attemptsBeforeRetry(mine),
+        /** What "Retry with downstream" would run again; null when this task cannot be retried now. */
+        retryScope: scope && "tasks" in scope ? scope.tasks : null,
+        error: last?.error ?? null,
+        result: last?.result ? JSON.parse(last.result) : null,
+      };
     });
     return { run: { ...run, params: JSON.parse(run.params) as Record<string, string> }, tasks, attempts, logs };
   }

@@ -38,6 +38,8 @@ export interface EventMap {
   "run.queued": { runId: number; planId: string; trigger: string };
   "run.started": { runId: number; planId: string; trigger: string; scheduledFor: number | null; startedAt: number };
   "run.finished": { runId: number; planId: string; state: string; error: string | null; durationMs: number };
+  /** A finished run's task and its downstream tasks were queued again (retry.ts); the run is running again. */
+  "run.retried": { runId: number; planId: string; taskId: string; tasks: string[]; by: string };
   "run.skipped": { planId: string; scheduledFor: number; reason: string };
   "task.started": { runId: number; planId: string; taskId: string; kind: string; attempt: number; attemptId: number };
   "task.finished": { runId: number; planId: string; taskId: string; attempt: number; attemptId: number | null; state: string; error: string | null; durationMs: number };

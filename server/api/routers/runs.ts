@@ -18,5 +18,10 @@ export const runsRouter = router({
     .input(z.object({ id: ZRunId, logsAfter: z.number().int().min(0).optional(), logLimit: z.number().int().min(1).max(10_000).optional() }))
     .query(({ ctx, input }) => service(() => ctx.rt.dr.showRun(input.id, input))),
 
+  /** Airflow's "clear task + downstream": a finished run's task and everything that needs it run again. */
+  retryTask: authedProcedure
+    .input(z.object({ runId: ZRunId, taskId: z.string().min(1).max(64) }))
+    .mutation(({ ctx, input }) => service(() => ctx.rt.dr.retryTask(input.runId, input.taskId, ctx.caller.actor))),
+
   cancel: authedProcedure.input(z.object({ id: ZRunId })).mutation(({ ctx, input }) => service(() => ctx.rt.dr.cancelRun(input.id, ctx.caller.actor))),
 });

@@ -8,8 +8,8 @@ const runId = (s: string | undefined) => {
 
 const run: Command = {
   name: "run",
-  summary: "start, show or cancel runs of DR plans",
-  usage: "ferry run start PLAN [--param k=v]… | show RUN [--json] | cancel RUN | list [PLAN]",
+  summary: "start, show, cancel or retry runs of DR plans",
+  usage: "ferry run start PLAN [--param k=v]… | show RUN [--json] | cancel RUN | retry RUN TASK | list [PLAN]",
   async run({ client, args, out, json }) {
     const [sub, ...rest] = args;
     const a = parseArgs(rest, ["param", "limit"]);
@@ -40,6 +40,12 @@ const run: Command = {
       case "cancel": {
         const r = await client.runs.cancel.mutate({ id: runId(arg) });
         return out(json ? JSON.stringify(r) : `run #${r.id}: cancel requested (${r.state})`);
+      }
+      case "retry": {
+        const task = a.positionals[1];
+        if (!task) throw new Error("ferry run retry needs a RUN and a TASK");
+        const r = await client.runs.retryTask.mutate({ runId: runId(arg), taskId: task });
+        return out(json ? JSON.stringify(r) : `run #${r.run.id}: running again ${r.tasks.join(", ")}`);
       }
       case "list": {
         const list = await client.runs.list.query({ planId: arg, limit: Number(a.one("limit") ?? 20) });
