@@ -24,11 +24,12 @@ export function RunView({ runId, compact = false }: { runId: number; compact?: b
   const { show, plan, logs } = useRun(runId);
   const [selected, setSelected] = useState<string | null>(null);
   const cancel = useMutation(trpc.runs.cancel.mutationOptions());
+  const retry = useMutation(trpc.runs.retryTask.mutationOptions());
   if (show.error) return <Notice tone="error">{t("app.error", { message: errorMessage(show.error) })}</Notice>;
   if (!show.data) return <p className="text-sm text-slate-500">{t("app.loading")}</p>;
   const { run, tasks, attempts } = show.data;
   const retries = new Map((plan.data?.tasks ?? []).map((x) => [x.id, x.retries]));
-  const views = new Map(tasks.map((x) => [x.id, taskView({ state: x.state, attempts: x.attempts, retries: retries.get(x.id) }, run.state)]));
+  const views = new Map(tasks.map((x) => [x.id, taskView({ state: x.state, attempts: x.attempts - x.earlierAttempts, retries: retries.get(x.id) }, run.state)]));
   const live = run.state === "running" || run.state === "queued";
   const task = selected ? tasks.find((x) => x.id === selected) : null;
 
@@ -61,6 +62,7 @@ export function RunView({ runId, compact = false }: { runId: number; compact?: b
       )}
       {run.error && <Notice tone="error">{run.error}</Notice>}
       {cancel.error && <Notice tone="error">{errorMessage(cancel.error)}</Notice>}
+      {retry.error && <Notice tone="error">{errorMessage(retry.error)}</Notice>}
       <DagGraph label={t("dr.graph.runLabel", { id: run.id })} tasks={tasks.map((x) => ({ id: x.id, kind: x.kind, needs: x.needs, view: views.get(x.id)! }))} selected={selected} onSelect={setSelected} />
       {!compact && (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -72,6 +74,9 @@ export function RunView({ runId, compact = false }: { runId: number; compact?: b
                 <th className="px-3 py-2">{t("dr.run.attempts")}</th>
                 <th className="px-3 py-2">{t("dr.run.timings")}</th>
                 <th className="px-3 py-2">{t("dr.run.error")}</th>
+                <th className="px-3 py-2">
+                  <span className="sr-only">{t("dr.run.actions")}</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -102,6 +107,19 @@ export function RunView({ runId, compact = false }: { runId: number; compact?: b
                     </td>
                     <td className="max-w-sm truncate px-3 py-2 text-xs text-red-700" title={x.error ?? undefined}>
                       {x.error}
+                    </td>
+                    <td className="px-3 py-2 text-right">
+                      {x.retryScope && !live && (
+                        <ConfirmButton
+                          label={t("dr.run.retry")}
+                          question={t("dr.run.retryQuestion", { task: x.id, tasks: x.retryScope.join(", ") })}
+                          confirmLabel={t("dr.run.retryYes")}
+                          danger={false}
+                          pending={retry.isPending}
+                          // The log tail follows the retried task's new attempts.
+                          onConfirm={() => retry.mutate({ runId: run.id, taskId: x.id }, { onSuccess: () => setSelected(x.id) })}
+                        />
+                      )}
                     </td>
                   </tr>
                 );

@@ -8,10 +8,11 @@ export type TaskView = "queued" | "running" | "retrying" | "success" | "failed" 
 
 const FAILED = new Set(["failed", "timeout", "interrupted"]);
 
-/** The box state from the task's latest attempt, its attempt count and the run's state. */
+/** The box state from the task's latest attempt, its attempt count (since the last manual retry) and the run's state. */
 export function taskView(t: { state: string; attempts: number; retries?: number }, runState: string): TaskView {
   const live = runState === "running" || runState === "queued";
-  if (t.state === "pending") return live ? "queued" : "cancelled";
+  // "queued" is a row a manual retry writes (server/dr/retry.ts): the task will run again.
+  if (t.state === "pending" || t.state === "queued") return live ? "queued" : "cancelled";
   if (t.state === "running") return t.attempts > 1 ? "retrying" : "running";
   if (FAILED.has(t.state)) return live && t.retries !== undefined && t.attempts <= t.retries ? "retrying" : "failed";
   if (t.state === "success" || t.state === "skipped" || t.state === "upstream_failed" || t.state === "cancelled") return t.state;

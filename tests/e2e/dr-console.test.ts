@@ -193,4 +193,68 @@ describe("DR console", () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+  test("a failed task is retried with its downstream from the run's page: only those run again, the boxes turn green without reload", async () => {
+    const flag = path.join(work, "approval.txt");
+    const prepared = path.join(work, "prepared.log");
+    const published = path.join(work, "published.txt");
+    await callApi(
+      node,
+      "plans.applyPlan",
+      {
+        source: `id: e2e-retry
+tasks:
+  - id: prepare
+    kind: shell
+    with: { argv: [sh, -c, "echo ran >> ${prepared}"] }
+  - id: check
+    kind: shell
+    needs: [prepare]
+    with: { argv: [sh, -c, "sleep 1; cat ${flag}"] }
+  - id: publish
+    kind: shell
+    needs: [check]
+    with: { argv: [sh, -c, "cp ${flag} ${published}"] }
+`,
+      },
+      "mutation",
+    );
+    const run = await callApi<{ id: number }>(node, "runs.start", { planId: "e2e-retry" }, "mutation");
+    const { page, context, errors } = await openConsole(browser, node.url);
+    await logIn(page, node.password, { next: `/dr/runs/${run.id}` });
+    const state = (id: string, s: string) => page.locator(`[data-testid="dag-task-${id}"][data-state="${s}"]`);
+    await state("check", "failed").waitFor({ timeout: 30_000 });
+    await state("publish", "upstream_failed").waitFor();
+    await page.getByTestId("run-state").getByText("Failed").waitFor();
+    // Only the failed task offers a retry; the one that succeeded and the blocked one do not.
+    expect(await page.getByRole("button", { name: "Retry with downstream" }).count()).toBe(1);
+    // A marker on the window survives only if the page is never reloaded.
+    await page.evaluate(() => ((window as unknown as { ferryNoReload: boolean }).ferryNoReload = true));
+
+    fs.writeFileSync(flag, "approved by ops\n");
+    await page.getByTestId("run-task-check").getByRole("button", { name: "Retry with downstream" }).click();
+    const dialog = page.getByRole("alertdialog", { name: "Retry with downstream" });
+    expect(await dialog.textContent()).toContain("Run check again, and with it the tasks that depend on it: check, publish.");
+    await shot(page, "dr-retry-confirm");
+    await dialog.getByRole("button", { name: "Retry these tasks" }).click();
+    await page.getByTestId("run-state").getByText("Running").waitFor();
+    await state("check", "running").waitFor();
+    await state("publish", "queued").waitFor();
+    await state("check", "success").waitFor({ timeout: 30_000 });
+    await state("publish", "success").waitFor({ timeout: 30_000 });
+    await page.getByTestId("run-state").getByText("Succeeded").waitFor();
+    // The log tail follows the new attempt; the first one is still there to pick.
+    const log = page.getByTestId("task-log");
+    await log.getByText(/\d approved by ops$/).waitFor();
+    await log.getByRole("button", { name: /attempt 1 · failed/ }).click();
+    await log.getByText(/No such file or directory/).waitFor();
+    expect(await page.getByTestId("run-task-check").locator("td").nth(2).textContent()).toBe("2");
+    expect(await page.getByTestId("run-task-prepare").locator("td").nth(2).textContent()).toBe("1");
+    expect(await page.evaluate(() => (window as unknown as { ferryNoReload?: boolean }).ferryNoReload)).toBe(true);
+    await shot(page, "dr-retry-done");
+    // On disk: the downstream task ran, the upstream one did not run again.
+    expect(fs.readFileSync(published, "utf8")).toBe("approved by ops\n");
+    expect(fs.readFileSync(prepared, "utf8")).toBe("ran\n");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
