@@ -34,6 +34,14 @@ export interface FolderEpoch {
   seen: Record<string, number>;
 }
 
+/** Who was primary at the epoch before `until` (the one that replaced it), recorded `at`. */
+export interface PreviousPrimary {
+  epoch: number;
+  primary: string | null;
+  until: number;
+  at: number;
+}
+
 const MAX_BODY = 1 << 20;
 
 export class EpochExchange {
@@ -58,6 +66,18 @@ export class EpochExchange {
     const f = this.engine.opts.db.select({ epoch: folders.epoch, primary: folders.epochPrimary }).from(folders).where(eq(folders.id, folderId)).get();
     const seen = (this.settings.getRaw(`epoch.seen.${folderId}`) as Record<string, number> | undefined) ?? {};
     return { epoch: f?.epoch ?? 0, primary: f?.primary ?? null, seen };
+  }
+
+  /**
+   * The primary of the epoch before the current one, as this node knew it (null: never changed).
+   * A node that was primary and was demoted finds itself here: the console offers it a failback.
+   */
+  previous(folderId: string): PreviousPrimary | null {
+    return (this.settings.getRaw(`epoch.previous.${folderId}`) as PreviousPrimary | undefined) ?? null;
+  }
+
+  private remember(folderId: string, before: { epoch: number; primary: string | null }, until: number): void {
+    this.settings.setRaw(`epoch.previous.${folderId}`, { epoch: before.epoch, primary: before.primary, until, at: Date.now() });
   }
 
   private set(folderId: string, e: FolderEpoch): void {
@@ -153,11 +173,16 @@ export class EpochExchange {
       let flagged = await this.fenceOwnChanges(a.folder, a.seen[this.self] ?? 0);
       await this.engine.updateFolder(a.folder, { type: "receiveonly" }, "failover");
       flagged += await this.fenceOwnChanges(a.folder, a.seen[this.self] ?? 0);
+      // We were the writer until now, named or not (epoch 0 names no one).
+      this.remember(a.folder, { epoch: before.epoch, primary: this.self }, a.epoch);
       this.set(a.folder, { epoch: a.epoch, primary: a.primary, seen: a.seen });
       this.engine.events.emit("failover.demoted", { folderId: a.folder, epoch: a.epoch, primary: a.primary, from: via });
       recordAudit(this.engine.opts.db, "failover", "failover.demote", { folderId: a.folder, epoch: a.epoch, previousEpoch: before.epoch, primary: a.primary, via, keptLocalChanges: flagged });
       this.engine.log(`folder ${a.folder}: device ${a.primary.slice(0, 7)} is primary at epoch ${a.epoch}; this node is now receive-only (${flagged} local change(s) kept, not sent)`);
-    } else this.set(a.folder, { epoch: a.epoch, primary: a.primary, seen: a.seen });
+    } else {
+      if (a.epoch !== before.epoch || a.primary !== before.primary) this.remember(a.folder, before, a.epoch);
+      this.set(a.folder, { epoch: a.epoch, primary: a.primary, seen: a.seen });
+    }
     // Pass it on (and acknowledge it), so a cluster converges even when the old primary reaches only one of us.
     for (const s of this.engine.sessions.values()) this.announce(s, a.folder);
   }
@@ -207,6 +232,7 @@ export class EpochExchange {
     const seen: Record<string, number> = {};
     for (const d of f.devices) seen[d] = this.engine.config.remoteIndex(folderId, d).maxSequence;
     const epoch = before.epoch + 1;
+    this.remember(folderId, before, epoch);
     this.set(folderId, { epoch, primary: this.self, seen });
     this.announced.delete(folderId);
     if (f.type === "receiveonly") await this.engine.updateFolder(folderId, { type: "sendreceive" }, by);
