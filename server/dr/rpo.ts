@@ -67,8 +67,8 @@ export interface RtoFigure {
   at: number;
 }
 
-/** RTO = measured duration of the last successful restore per plan and task, and of each failover (a run). */
-export function rto(db: Db): { restores: RtoFigure[]; failovers: { runId: number; folderId: string; measuredMs: number; at: number }[] } {
+/** RTO = measured duration of the last successful restore per plan and task, and of each failover or failback (a run). */
+export function rto(db: Db): { restores: RtoFigure[]; failovers: { runId: number; folderId: string; trigger: string; measuredMs: number; at: number }[] } {
   const rows = db
     .select({ runId: taskAttempts.runId, taskId: taskAttempts.taskId, kind: taskAttempts.kind, startedAt: taskAttempts.startedAt, finishedAt: taskAttempts.finishedAt, planId: runs.planId })
     .from(taskAttempts)
@@ -87,10 +87,10 @@ export function rto(db: Db): { restores: RtoFigure[]; failovers: { runId: number
   const failovers = db
     .select()
     .from(runs)
-    .where(and(eq(runs.trigger, "failover"), eq(runs.state, "success")))
+    .where(and(inArray(runs.trigger, ["failover", "failback"]), eq(runs.state, "success")))
     .orderBy(desc(runs.id))
     .limit(50)
     .all()
-    .map((r) => ({ runId: r.id, folderId: (JSON.parse(r.params) as { folder?: string }).folder ?? "", measuredMs: (r.finishedAt ?? 0) - (r.startedAt ?? 0), at: r.finishedAt ?? 0 }));
+    .map((r) => ({ runId: r.id, folderId: (JSON.parse(r.params) as { folder?: string }).folder ?? "", trigger: r.trigger, measuredMs: (r.finishedAt ?? 0) - (r.startedAt ?? 0), at: r.finishedAt ?? 0 }));
   return { restores, failovers };
 }

@@ -6,6 +6,7 @@ import type { DrDeps } from "./deps";
 import { markInterrupted, RunController } from "./executor";
 import { PlanStore } from "./plans/store";
 import type { Plan } from "./plans/types";
+import { describeBlocker, failbackCheck } from "./failback";
 import { attemptsBeforeRetry, retryScope } from "./retry";
 import { rpo, rto } from "./rpo";
 import { Scheduler } from "./schedule/scheduler";
@@ -13,7 +14,7 @@ import { SecretStore } from "./secrets";
 
 export interface StartRunOptions {
   params?: Record<string, string>;
-  trigger?: "manual" | "schedule" | "catchup" | "failover";
+  trigger?: "manual" | "schedule" | "catchup" | "failover" | "failback";
   actor?: string;
   scheduledFor?: number | null;
 }
@@ -287,14 +288,37 @@ export class DrService {
   /**
    * Promotes this node's replica of a folder, recorded as a run of a generated plan
    * "failover-FOLDER" (one failover.promote task), so each failover has its log and its RTO.
-   * Failback is the same call on the old primary.
+   * An emergency: it goes ahead even when the old primary is gone (see failback for the planned return).
    */
   async failover(folderId: string, by: string, opts: { maxBehindItems?: number } = {}) {
     if (!this.deps.sync?.config.folder(folderId)) throw new ConfigError(`no folder "${folderId}" on this node`);
-    const id = `failover-${folderId}`.slice(0, 64);
-    const w = JSON.stringify({ folder: folderId, ...(opts.maxBehindItems !== undefined ? { maxBehindItems: opts.maxBehindItems } : {}) });
-    this.applyPlan(`id: ${JSON.stringify(id)}\ndescription: "Failover of folder ${folderId} to this node"\ntasks:\n  - { id: promote, kind: failover.promote, timeout: 5m, with: ${w} }\n`, by);
-    const run = this.startRun(id, { trigger: "failover", actor: by, params: { folder: folderId } })!;
+    const w = { folder: folderId, ...(opts.maxBehindItems !== undefined ? { maxBehindItems: opts.maxBehindItems } : {}) };
+    return this.switchover(folderId, "failover", `Failover of folder ${folderId} to this node`, { id: "promote", kind: "failover.promote", with: w }, by);
+  }
+
+  /** Whether this node may fail back a folder now, and what stands in the way (failback.ts). */
+  failbackCheck(folderId: string) {
+    if (!this.deps.sync) throw new ConfigError("the sync engine is not running on this node");
+    if (!this.deps.sync.config.folder(folderId)) throw new ConfigError(`no folder "${folderId}" on this node`);
+    return failbackCheck(this.deps.sync, folderId);
+  }
+
+  /**
+   * The planned return of the primary role to this node, which held it before a failover: refused
+   * unless nothing would be lost (failback.ts), then a run of "failback-FOLDER" that promotes it
+   * through the same epoch mechanism, with its measured RTO.
+   */
+  async failback(folderId: string, by: string) {
+    const check = this.failbackCheck(folderId);
+    if (!check.ready) throw new ConfigError(`cannot fail back ${folderId}: ${check.blockers.map(describeBlocker).join("; ")}`);
+    return this.switchover(folderId, "failback", `Planned failback of folder ${folderId} to this node`, { id: "failback", kind: "failover.failback", with: { folder: folderId } }, by);
+  }
+
+  /** A one-task plan generated per folder and kind of switchover, run now; resolves when it is over. */
+  private async switchover(folderId: string, trigger: "failover" | "failback", description: string, task: { id: string; kind: string; with: Record<string, unknown> }, by: string) {
+    const id = `${trigger}-${folderId}`.slice(0, 64);
+    this.applyPlan(`id: ${JSON.stringify(id)}\ndescription: ${JSON.stringify(description)}\ntasks:\n  - { id: ${task.id}, kind: ${task.kind}, timeout: 5m, with: ${JSON.stringify(task.with)} }\n`, by);
+    const run = this.startRun(id, { trigger, actor: by, params: { folder: folderId } })!;
     const state = await this.waitRun(run.id);
     return { ...this.showRun(run.id), state };
   }

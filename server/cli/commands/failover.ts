@@ -2,8 +2,8 @@ import { parseArgs, type Command } from "../command";
 
 const failover: Command = {
   name: "failover",
-  summary: "promote this node's replica of a folder to primary (failback is the same on the old primary)",
-  usage: "ferry failover promote FOLDER [--max-behind N] | readiness FOLDER",
+  summary: "promote this node's replica of a folder to primary, or fail back to this node (the primary before a failover)",
+  usage: "ferry failover promote FOLDER [--max-behind N] | readiness FOLDER | failback FOLDER",
   async run({ client, args, out, json }) {
     const [sub, ...rest] = args;
     const a = parseArgs(rest, ["max-behind"]);
@@ -25,6 +25,14 @@ const failover: Command = {
         for (const l of r.logs) out(l.line);
         if (r.state !== "success") throw new Error(`failover of ${folder} ${r.state} (run #${r.run.id}): ${r.tasks[0]?.error ?? ""}`);
         return out(`run #${r.run.id}: ${folder} promoted in ${dur}`);
+      }
+      case "failback": {
+        const r = await client.failover.failback.mutate({ folder });
+        if (json) return out(JSON.stringify(r, null, 2));
+        const dur = r.run.startedAt && r.run.finishedAt ? `${r.run.finishedAt - r.run.startedAt} ms` : "-";
+        for (const l of r.logs) out(l.line);
+        if (r.state !== "success") throw new Error(`failback of ${folder} ${r.state} (run #${r.run.id}): ${r.tasks[0]?.error ?? ""}`);
+        return out(`run #${r.run.id}: ${folder} failed back to this node in ${dur}`);
       }
       default:
         throw new Error(`usage: ${failover.usage}`);
