@@ -12,6 +12,7 @@ import { formatBytes, shortDeviceId } from "@/components/ui/format";
 import { Notice } from "@/components/ui/notice";
 import { Pill } from "@/components/ui/pill";
 import { buttonDanger, buttonSecondary, input } from "@/components/ui/styles";
+import { FailbackPanel } from "./failback-panel";
 import { RunView } from "./run-view";
 import { useDrRefresh } from "./use-dr-refresh";
 import { Took, When } from "./when";
@@ -39,7 +40,7 @@ export function FailoverCard({ folder, devices, selfId }: { folder: FolderStatus
   );
   // The mutation answers when the failover is over; its run appears at once, so the progress is live.
   useFerryEvent((e) => {
-    if (!promote.isPending || e.type !== "run.queued") return;
+    if (!promote.isPending || (e.type !== "run.started" && e.type !== "run.queued")) return;
     const d = e.data as { runId: number; planId: string };
     if (d.planId === `failover-${folder.id}`.slice(0, 64)) setRunId(d.runId);
   });
@@ -125,6 +126,7 @@ export function FailoverCard({ folder, devices, selfId }: { folder: FolderStatus
           )}
         </div>
       )}
+      {r && <FailbackPanel folderId={folder.id} primaryName={name(r.primary)} />}
       {r && !isPrimaryHere && !asking && !promote.isPending && (
         <button type="button" className={`${buttonDanger} mt-3`} onClick={() => (setAsking(true), setTyped(""))}>
           {t("dr.failover.promote")}

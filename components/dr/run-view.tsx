@@ -108,7 +108,7 @@ export function RunView({ runId, compact = false }: { runId: number; compact?: b
                     <td className="max-w-sm truncate px-3 py-2 text-xs text-red-700" title={x.error ?? undefined}>
                       {x.error}
                     </td>
-                    <td className="px-3 py-2 text-right">
+                    <td className="px-3 py-2">
                       {x.retryScope && !live && (
                         <ConfirmButton
                           label={t("dr.run.retry")}

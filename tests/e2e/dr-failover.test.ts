@@ -79,4 +79,57 @@ describe("failover page", () => {
     expect([...a.errors, ...b.errors]).toEqual([]);
     await Promise.all([a.context.close(), b.context.close()]);
   });
+  test("fails back to the old primary from its console once it has everything: what the new primary wrote is not lost", async () => {
+    // The new primary goes on writing after its promotion.
+    fs.writeFileSync(path.join(dirB, "after-promotion.csv"), "id,total\n3,40\n");
+    // And the old primary, now a replica, has a stray change of its own: failback must wait for it.
+    fs.writeFileSync(path.join(dirA, "stray.txt"), "edited on the replica\n");
+
+    const a = await openConsole(browser, primary.url);
+    await logIn(a.page, primary.password, { next: "/failover" });
+    const panel = a.page.getByTestId("failback-orders");
+    await panel.getByText("This node was the primary of orders before site-b took over.", { exact: false }).waitFor({ timeout: 30_000 });
+    const button = panel.getByRole("button", { name: "Fail back", exact: true });
+    await panel.getByText("This node has 1 local change(s) of its own; revert them on the folder's page first.").waitFor({ timeout: 30_000 });
+    expect(await button.isDisabled()).toBe(true);
+    await a.page.screenshot({ path: "/tmp/ferry-shots/dr-failback-blocked.png", fullPage: true });
+
+    await callApi(primary, "folders.revert", { id: "orders" }, "mutation");
+    await panel.getByText("Ready: site-b is connected and this node has everything it has.").waitFor({ timeout: 60_000 });
+    // Ready means A already holds what B wrote after its promotion.
+    expect(fs.readFileSync(path.join(dirA, "after-promotion.csv"), "utf8")).toBe("id,total\n3,40\n");
+    expect(fs.existsSync(path.join(dirA, "stray.txt"))).toBe(false);
+    await button.click();
+    await panel.getByRole("alertdialog").getByText("Make this node the primary of orders again? site-b becomes a receive-only replica; nothing is lost.").waitFor();
+    await panel.getByRole("button", { name: "Fail back now" }).click();
+    const result = a.page.getByTestId("failback-result-orders");
+    await result.getByText("orders is primary on this node again; site-b is a receive-only replica now.").waitFor({ timeout: 60_000 });
+    expect(await result.textContent()).toMatch(/Measured RTO:\s*\d/);
+    await a.page.getByTestId("failover-epoch-orders").filter({ hasText: "2" }).waitFor();
+    await a.page.getByTestId("failover-primary-orders").getByText("primary here").waitFor();
+    await a.page.screenshot({ path: "/tmp/ferry-shots/dr-failback-done.png", fullPage: true });
+    // The run checked, at the moment it promoted, that A needed nothing from B.
+    const [run] = await callApi<{ id: number; trigger: string; state: string }[]>(primary, "runs.list", { planId: "failback-orders" });
+    expect(run).toMatchObject({ trigger: "failback", state: "success" });
+    const shown = await callApi<{ logs: { line: string }[] }>(primary, "runs.show", { id: run.id });
+    expect(shown.logs.map((l) => l.line)).toContain(`failback check: orders at epoch 1, primary ${replica.deviceId.slice(0, 7)}; this node needs 0 item(s) and has 0 local change(s)`);
+
+    // B's console names A as primary at epoch 2, and B is a receive-only replica again.
+    const b = await openConsole(browser, replica.url);
+    await logIn(b.page, replica.password, { next: "/failover" });
+    await b.page.getByTestId("failover-primary-orders").filter({ hasText: "site-a" }).waitFor({ timeout: 30_000 });
+    expect(await b.page.getByTestId("failover-epoch-orders").textContent()).toBe("2");
+    await b.page.getByTestId("failover-status-orders").getByText("Receive only").waitFor();
+    // B, the primary before, is now the one offered a failback.
+    await b.page.getByTestId("failback-orders").getByRole("button", { name: "Fail back", exact: true }).waitFor();
+    await b.page.screenshot({ path: "/tmp/ferry-shots/dr-failback-other.png", fullPage: true });
+
+    // On disk: A leads again; its change reaches B, and nothing of B's was set aside.
+    fs.writeFileSync(path.join(dirA, "orders.csv"), "id,total\n1,10\n2,25\n4,55\n");
+    await until(() => fs.readFileSync(path.join(dirB, "orders.csv"), "utf8").includes("4,55"));
+    expect(fs.readFileSync(path.join(dirB, "after-promotion.csv"), "utf8")).toBe("id,total\n3,40\n");
+    expect(fs.readdirSync(dirB).filter((f) => f.includes("sync-conflict"))).toEqual([]);
+    expect([...a.errors, ...b.errors]).toEqual([]);
+    await Promise.all([a.context.close(), b.context.close()]);
+  });
 });
