@@ -1,3 +1,4 @@
+import { BlockServer } from "./block-server";
 import type { Db } from "../db/connection";
 import type { EventBus } from "../events/bus";
 import { recordAudit } from "../db/audit";
@@ -42,6 +43,8 @@ export class SyncEngine {
   readonly conflicts: ConflictLog;
   readonly runners = new Map<string, FolderRunner>();
   readonly sessions = new Map<string, PeerSession>();
+  /** Open files for serving peers' block Requests. */
+  readonly blocks = new BlockServer();
   readonly service: ConnectionService;
   private readonly discovery: LocalDiscovery | null;
   readonly shortId: bigint;
@@ -112,6 +115,7 @@ export class SyncEngine {
     await this.discovery?.stop();
     await this.service.stop();
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    await this.blocks.close();
   }
 
   private applyGlobalLimits() {

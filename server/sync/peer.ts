@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
 import type { BepConnection } from "./connection";
 import type { SyncEngine } from "./engine";
 import type { IndexSender } from "./index-sender";
-import { readBlock, NoSuchFileError } from "./puller";
+import { InvalidFileError, NoSuchFileError } from "./block-reader";
 import { validateRemoteName } from "./names";
 import { DeviceId, ErrorCode, FolderType, type ClusterConfig, type Folder, type Index, type Request } from "./protocol";
-import { recordFromFileInfo } from "./records";
+import { recordFromFileInfo, type FileRecord } from "./records";
 import type { FolderConfig } from "./config";
 import type { RequestAnswer } from "./connection";
 
@@ -24,6 +23,7 @@ export class PeerSession {
   private readonly remoteFolders = new Set<string>();
   private stopped = false;
   private lastRemoteConfig: ClusterConfig | null = null;
+  private readonly recent = new Map<string, { generation: number; rec: FileRecord | undefined }>();
   /** The sequence the peer's ClusterConfig says its own index has reached, per folder. */
   private readonly announced = new Map<string, number>();
   /** Folders for which an Index or IndexUpdate arrived on this connection. */
@@ -199,19 +199,28 @@ export class PeerSession {
     if (!f || f.paused || this.stopped) return respond({ code: ErrorCode.Generic });
     const check = validateRemoteName(req.name);
     if (!check.ok) return respond({ code: ErrorCode.InvalidFile });
-    const local = this.engine.store.getLocal(f.id, req.name);
+    const local = this.localRecord(f.id, req.name);
     // Only what we announce as valid is served: not ignored, not receive-only local changes.
     if (!local || local.deleted || local.invalid || local.localFlags !== 0) return respond({ code: ErrorCode.NoSuchFile });
     try {
-      const data = await readBlock(f.path, req.name, req.offset, req.size);
-      if (req.hash.length === 32 && !createHash("sha256").update(data).digest().equals(Buffer.from(req.hash))) {
-        // The file changed since it was scanned; Syncthing answers "no such file" and rescans.
-        this.engine.runners.get(f.id)?.requestScan([req.name]);
-        return respond({ code: ErrorCode.NoSuchFile });
-      }
+      const { data } = await this.engine.blocks.read(f.path, req.name, req.offset, req.size, local, req.hash);
       respond({ data });
     } catch (err) {
-      respond({ code: err instanceof NoSuchFileError ? ErrorCode.NoSuchFile : ErrorCode.Generic });
+      // The file changed since it was scanned; Syncthing answers "no such file" and rescans.
+      if (err instanceof NoSuchFileError && err.hashMismatch) this.engine.runners.get(f.id)?.requestScan([req.name]);
+      respond({ code: err instanceof NoSuchFileError ? ErrorCode.NoSuchFile : err instanceof InvalidFileError ? ErrorCode.InvalidFile : ErrorCode.Generic });
     }
+  }
+
+  /** The local index entry, remembered while the folder's index is unchanged (a file is requested block after block). */
+  private localRecord(folderId: string, name: string): FileRecord | undefined {
+    const key = `${folderId}\0${name}`;
+    const generation = this.engine.store.generation(folderId);
+    const hit = this.recent.get(key);
+    if (hit && hit.generation === generation) return hit.rec;
+    const rec = this.engine.store.getLocal(folderId, name);
+    if (this.recent.size >= 32) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(key, { generation, rec });
+    return rec;
   }
 }

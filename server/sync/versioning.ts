@@ -32,6 +32,7 @@ export async function setVersioning(engine: SyncEngine, folderId: string, input:
   const cfg: VersioningConfig = { type: input.type, params };
   parseVersioning(cfg);
   engine.opts.db.update(folders).set({ versioning: JSON.stringify(cfg) }).where(eq(folders.id, folderId)).run();
+  engine.config.invalidate();
   await runner.reconfigure(engine.config.folder(folderId)!);
   // The cleanup timer follows the new interval; a paused folder starts it when resumed.
   if (runner.state !== "paused" && runner.state !== "stopped") runner.versioner.start();

@@ -36,6 +36,7 @@ import {
   type Response,
 } from "./messages";
 import { ProtoWriter } from "./protobuf";
+import { uninitialized } from "./alloc";
 
 export const HELLO_MAGIC = 0x2ea7d90b;
 /** Magics of pre-v0.14 protocol versions; Syncthing answers them with "too old". */
@@ -159,7 +160,7 @@ function framePrefix(type: number, compression: number, msgLen: number): Uint8Ar
 export function encodeExtensionFrame(type: number, body: Uint8Array): Uint8Array {
   if (body.length > MAX_MESSAGE_LENGTH) throw new ProtocolError(`extension message of ${body.length} bytes exceeds the ${MAX_MESSAGE_LENGTH}-byte message limit`);
   const prefix = framePrefix(type, MessageCompression.None, body.length);
-  const out = new Uint8Array(prefix.length + body.length);
+  const out = uninitialized(prefix.length + body.length);
   out.set(prefix, 0);
   out.set(body, prefix.length);
   return out;
@@ -181,7 +182,7 @@ export function encodeMessage(msg: BepMessage, opts: { compress?: CompressionMod
     const compressedLen = 4 + block.length;
     if (compressedLen <= body.length - Math.floor(body.length / 32)) {
       const prefix = framePrefix(code, MessageCompression.LZ4, compressedLen);
-      const out = new Uint8Array(prefix.length + compressedLen);
+      const out = uninitialized(prefix.length + compressedLen);
       out.set(prefix, 0);
       new DataView(out.buffer).setUint32(prefix.length, body.length);
       out.set(block, prefix.length + 4);
@@ -338,7 +339,7 @@ export class FrameReader {
     let count = 0;
     let have = 0;
     while (have < n) have += this.chunks[count++].length;
-    const merged = new Uint8Array(have);
+    const merged = uninitialized(have);
     let off = 0;
     for (let i = 0; i < count; i++) {
       merged.set(this.chunks[i], off);

@@ -9,6 +9,7 @@
  * start no match within the last 12 bytes, so other decoders can use fast paths.
  */
 import { ProtocolError } from "./errors";
+import { uninitialized } from "./alloc";
 
 const MIN_MATCH = 4;
 const LAST_LITERALS = 5;
@@ -37,7 +38,7 @@ export function lz4DecompressBlock(src: Uint8Array, outLength: number): Uint8Arr
   if (outLength > lz4MaxDecompressedSize(src.length)) {
     throw new ProtocolError(`LZ4: declared length ${outLength} is impossible for ${src.length} compressed bytes`);
   }
-  const out = new Uint8Array(outLength);
+  const out = uninitialized(outLength);
   const n = src.length;
   let s = 0;
   let d = 0;

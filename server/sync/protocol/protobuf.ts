@@ -6,6 +6,7 @@
  * wire type are skipped so newer peers (Syncthing 2.x) can add fields freely.
  */
 import { ProtocolError } from "./errors";
+import { uninitialized } from "./alloc";
 
 export const WireType = {
   Varint: 0,
@@ -247,7 +248,7 @@ export class ProtoWriter {
    * header in place instead of copying a multi-megabyte Response body again.
    */
   constructor(initialSize = 256, headroom = 0) {
-    this.buf = new Uint8Array(initialSize + headroom);
+    this.buf = uninitialized(initialSize + headroom);
     this.pos = headroom;
     this.headroom = headroom;
   }
@@ -256,7 +257,7 @@ export class ProtoWriter {
     if (this.pos + n <= this.buf.length) return;
     let size = Math.max(64, this.buf.length * 2);
     while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
+    const next = uninitialized(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
   }
