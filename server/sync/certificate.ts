@@ -37,11 +37,25 @@ function extension(id: string, critical: boolean, value: forge.asn1.Asn1) {
   return seq(critical ? [oid(id), bool(true), octets(value)] : [oid(id), octets(value)]);
 }
 
-/** A positive random 64-bit serial, DER-encoded as INTEGER content (leading zero if the top bit is set). */
-function serialBytes(): string {
-  const raw = randomBytes(8);
+/**
+ * The content octets of a positive INTEGER in minimal DER: no leading zero octet unless the next
+ * octet's top bit is set. OpenSSL rejects any other zero ("asn1 encoding routines::illegal padding"),
+ * and forge's toDer strips at most one, so random serials starting 00 00 (1 in 65,536 with 8 random
+ * bytes) made certificates that no TLS stack would load. Zero is not a valid serial (RFC 5280), so it becomes 1.
+ */
+export function positiveIntegerContent(magnitude: Buffer): string {
+  let i = 0;
+  while (i < magnitude.length && magnitude[i] === 0) i++;
+  const digits = magnitude.subarray(i);
+  if (digits.length === 0) return "\x01";
+  return (digits[0] & 0x80 ? "\x00" : "") + digits.toString("binary");
+}
+
+/** A random serial below 2^63, as Syncthing's (a positive int63). */
+function serialBytes(random: (size: number) => Buffer): string {
+  const raw = Buffer.from(random(8));
   raw[0] &= 0x7f;
-  return raw.toString("binary");
+  return positiveIntegerContent(raw);
 }
 
 export interface GeneratedCertificate {
@@ -56,7 +70,12 @@ export interface GeneratedCertificate {
  * serverAuth+clientAuth, CA:false. node-forge builds the DER structure; Node's crypto signs,
  * because forge's X.509 writer only knows RSA keys.
  */
-export function generateDeviceCertificate(commonName = "syncthing", now = new Date()): GeneratedCertificate {
+export function generateDeviceCertificate(
+  commonName = "syncthing",
+  now = new Date(),
+  // Only tests pass their own, to hit serials that random bytes give once in tens of thousands.
+  random: (size: number) => Buffer = randomBytes,
+): GeneratedCertificate {
   const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "secp384r1" });
   const notBefore = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const notAfter = new Date(notBefore.getTime() + LIFETIME_DAYS * 86400_000);
@@ -71,7 +90,7 @@ export function generateDeviceCertificate(commonName = "syncthing", now = new Da
   ]);
   const tbs = seq([
     asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, "\x02")]),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, serialBytes()),
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, serialBytes(random)),
     sigAlg,
     name(commonName),
     seq([
