@@ -50,7 +50,21 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   }
 }
 
+/**
+ * `ferry run show 1 | head` closes the pipe before the output ends. That is the reader saying it
+ * has enough, not a failure: exit quietly, as a command killed by SIGPIPE would, instead of an
+ * unhandled EPIPE stack trace. Any other error writing stdout is reported and fails the command.
+ */
+function exitQuietlyOnClosedStdout(): void {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    process.stderr.write(`ferry: cannot write the output: ${err.message}\n`);
+    process.exit(1);
+  });
+}
+
 /** Entry point of bin/ferry.mjs. */
 export async function main(): Promise<void> {
+  exitQuietlyOnClosedStdout();
   process.exitCode = await runCli(process.argv.slice(2), process.env, (line) => process.stdout.write(line + "\n"));
 }
