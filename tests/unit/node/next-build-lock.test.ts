@@ -38,7 +38,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ensureNextBuild } from ${JSON.stringify(path.join(ROOT, "server/next-build.ts"))};
 const [root, fake, logFile] = process.argv.slice(2);
-ensureNextBuild(root, (line) => console.log(line), { command: [process.execPath, fake, logFile, "1500"], pollMs: 100 });
+ensureNextBuild(root, (line) => console.log(line), { command: [process.execPath, fake, logFile, "3000"], pollMs: 100 });
 const buildId = path.join(root, ".next", "BUILD_ID");
 const id = fs.readFileSync(buildId, "utf8");
 const until = Date.now() + 2500;
@@ -82,15 +82,16 @@ beforeEach(() => {
 
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe("ensureNextBuild", () => {
+// Each case starts node processes (the stand-in build); generous on a loaded two-core CI machine.
+describe("ensureNextBuild", { timeout: 60_000 }, () => {
   it("three nodes started at once on a fresh checkout: one builds, the others wait, none loses its build", async () => {
     const results = await Promise.all([startNode(), startNode(), startNode()]);
     for (const r of results) expect(r.output).not.toMatch(/Could not find a production build|Error/);
     expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
     expect(builds()).toBe(1);
-    expect(results.filter((r) => /waiting for the console build of process \d+/.test(r.output)).length).toBeGreaterThanOrEqual(1);
+    expect(results.filter((r) => r.output.includes("building the console")).length).toBe(1);
     expect(fs.existsSync(lockFile())).toBe(false);
-  }, 60_000);
+  });
 
   it("builds again only when the sources change", () => {
     build();
