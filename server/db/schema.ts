@@ -185,6 +185,8 @@ export const files = sqliteTable(
   (t) => [
     uniqueIndex("files_pk").on(t.folderId, t.deviceId, t.name),
     index("files_sequence").on(t.folderId, t.deviceId, t.sequence),
+    // Name order across devices: the global-state walks (need, counts, completion) page through it.
+    index("files_name").on(t.folderId, t.name, t.deviceId),
   ],
 );
 

@@ -26,6 +26,8 @@ export interface EventMap {
   "folder.state": { folderId: string; state: FolderState; previous: FolderState; error?: string };
   "folder.progress": { folderId: string; state: FolderState; doneBytes: number; totalBytes: number; currentFile?: string };
   "folder.summary": { folderId: string; needItems: number; needBytes: number; localFiles: number; globalFiles: number; failedItems: number };
+  /** A big folder's status figures were recomputed in the background: ask for the status again. */
+  "folder.counted": { folderId: string };
   "local.changed": { folderId: string; items: { name: string; type: string; action: "modified" | "deleted" }[] };
   "remote.indexUpdated": { folderId: string; deviceId: string; items: number; sequence: number };
   "item.finished": { folderId: string; name: string; type: string; action: "update" | "delete" | "metadata"; device: string; error: string | null };
@@ -74,4 +76,4 @@ export interface FerryEvent<T extends EventType = EventType> {
 }
 
 /** Events that are too frequent to keep (progress ticks); they get ids but are not written to the log. */
-export const ephemeralEventTypes: ReadonlySet<EventType> = new Set<EventType>(["folder.progress", "remote.indexUpdated", "folder.summary", "task.log"]);
+export const ephemeralEventTypes: ReadonlySet<EventType> = new Set<EventType>(["folder.progress", "remote.indexUpdated", "folder.summary", "folder.counted", "task.log"]);

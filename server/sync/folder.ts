@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import { setMaxListeners } from "node:events";
 import path from "node:path";
 import type { EventBus } from "../events/bus";
 import type { FolderState } from "../events/types";
@@ -104,6 +105,8 @@ export class FolderRunner {
     if (!this.stopped) return;
     this.stopped = false;
     this.abort = new AbortController();
+    // Each file being pulled listens for the stop (up to SMALL_PULL_CONCURRENCY + 4 at once).
+    setMaxListeners(SMALL_PULL_CONCURRENCY + 16, this.abort.signal);
     this.firstScan = true;
     if (this.cfg.paused) return this.setState("paused");
     this.setState("idle");
@@ -416,11 +419,11 @@ export class FolderRunner {
 
   private async pull(): Promise<void> {
     const active = this.host.activeDevices(this.id);
-    const need = this.host.store.need(this.id, (d) => active.has(d));
+    const need = await this.host.store.needAsync(this.id, (d) => active.has(d));
     if (this.cfg.type === "sendonly") {
       // Nothing remote reaches the disk; identical content elsewhere is merged, the rest is out of sync.
       if (mergeEquivalent(this.host.store, this.id, need)) this.host.localIndexChanged(this.id);
-      return this.updateSummary(this.host.store.need(this.id, (d) => active.has(d)));
+      return this.updateSummary(await this.host.store.needAsync(this.id, (d) => active.has(d)));
     }
     this.updateSummary(need);
     if (!need.length) {
@@ -488,7 +491,7 @@ export class FolderRunner {
     this.lastPullAt = Date.now();
     await this.conflictScan.run();
     this.host.localIndexChanged(this.id);
-    const remaining = this.host.store.need(this.id, (d) => active.has(d));
+    const remaining = await this.host.store.needAsync(this.id, (d) => active.has(d));
     this.updateSummary(remaining);
     if (failures) this.scheduleRetry();
     else this.retryStep = 0;

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { TimeSlicer } from "./time-slice";
 import { blocksOf, type FileRecord } from "./records";
 import { vectorFromJson, vectorToJson } from "./vectors";
 import { globalOf, needs, type Candidate } from "./global";
@@ -124,6 +125,8 @@ export class IndexStore {
       allOf: sqlite.prepare("SELECT * FROM files WHERE folder_id=? AND device_id=?"),
       byName: sqlite.prepare("SELECT * FROM files WHERE folder_id=? AND name=?"),
       allFolder: sqlite.prepare("SELECT * FROM files WHERE folder_id=? ORDER BY name, device_id"),
+      pageFirst: sqlite.prepare("SELECT * FROM files WHERE folder_id=? ORDER BY name, device_id LIMIT ?"),
+      pageAfter: sqlite.prepare("SELECT * FROM files WHERE folder_id=? AND name>? ORDER BY name, device_id LIMIT ?"),
       namesUnder: sqlite.prepare("SELECT name FROM files WHERE folder_id=? AND device_id='' AND deleted=0 AND (name=? OR (name>? AND name<?))"),
       allNames: sqlite.prepare("SELECT name FROM files WHERE folder_id=? AND device_id='' AND deleted=0"),
       dropDevice: sqlite.prepare("DELETE FROM files WHERE folder_id=? AND device_id=?"),
@@ -252,61 +255,133 @@ export class IndexStore {
     if (current !== null) fn(current, group);
   }
 
+  /**
+   * forEachName for big folders: pages of WALK_PAGE rows in name order (the files_name index), with
+   * a turn for the event loop between pages, so a walk of 100,000 names never blocks requests for
+   * a whole second. The index may change between pages; each name is still seen once.
+   */
+  async forEachNameAsync(folder: string, fn: (name: string, candidates: Candidate[]) => void, include?: (device: string) => boolean): Promise<void> {
+    const slicer = new TimeSlicer();
+    let after: string | null = null;
+    for (;;) {
+      const rows = (after === null ? this.s.pageFirst.all(folder, WALK_PAGE) : this.s.pageAfter.all(folder, after, WALK_PAGE)) as Row[];
+      let end = rows.length;
+      if (rows.length === WALK_PAGE) {
+        // The last name may continue on the next page: leave it for that page.
+        const last = rows[end - 1].name;
+        while (end > 0 && rows[end - 1].name === last) end--;
+        if (end === 0) end = rows.length; // one name on more rows than a page holds: cannot happen (one row per device)
+      }
+      let current: string | null = null;
+      let group: Candidate[] = [];
+      for (let i = 0; i < end; i++) {
+        const row = rows[i];
+        if (row.name !== current) {
+          if (current !== null) fn(current, group);
+          current = row.name;
+          group = [];
+        }
+        if (row.device_id === LOCAL || !include || include(row.device_id)) group.push({ device: row.device_id, rec: fromRow(row) });
+      }
+      if (current !== null) fn(current, group);
+      if (rows.length < WALK_PAGE) return;
+      after = rows[end - 1].name;
+      await slicer.yieldIfDue();
+    }
+  }
+
   /** What the local side lacks of the global state, directories first then by name. */
   need(folder: string, include?: (device: string) => boolean): NeedItem[] {
     const out: NeedItem[] = [];
-    this.forEachName(
-      folder,
-      (name, cands) => {
-        const g = globalOf(cands);
-        if (!g || g.device === LOCAL) return;
-        const local = cands.find((c) => c.device === LOCAL)?.rec;
-        if (!needs(local, g.rec)) return;
-        const availability = cands.filter((c) => c.device !== LOCAL && !c.rec.invalid && sameVersion(c.rec, g.rec)).map((c) => c.device);
-        out.push({ name, global: g.rec, globalDevice: g.device, availability, local });
-      },
-      include,
-    );
+    this.forEachName(folder, needCollector(out), include);
+    return out;
+  }
+
+  async needAsync(folder: string, include?: (device: string) => boolean): Promise<NeedItem[]> {
+    const out: NeedItem[] = [];
+    await this.forEachNameAsync(folder, needCollector(out), include);
     return out;
   }
 
   /** Local and global totals and what is still needed, for status. */
-  counts(folder: string, include?: (device: string) => boolean): { local: Counts; global: Counts; need: Counts } {
-    const local = zero();
-    const global = zero();
-    const need = zero();
-    this.forEachName(
-      folder,
-      (_name, cands) => {
-        const l = cands.find((c) => c.device === LOCAL)?.rec;
-        if (l && !l.deleted) add(local, l);
-        const g = globalOf(cands);
-        if (g && !g.rec.deleted) add(global, g.rec);
-        if (g && g.device !== LOCAL && needs(l, g.rec)) add(need, g.rec);
-      },
-      include,
-    );
-    return { local, global, need };
+  counts(folder: string, include?: (device: string) => boolean): FolderCounts {
+    const c = { local: zero(), global: zero(), need: zero() };
+    this.forEachName(folder, countsCollector(c), include);
+    return c;
+  }
+
+  async countsAsync(folder: string, include?: (device: string) => boolean): Promise<FolderCounts> {
+    const c = { local: zero(), global: zero(), need: zero() };
+    await this.forEachNameAsync(folder, countsCollector(c), include);
+    return c;
   }
 
   /** A peer's completion of a folder (percent of global bytes it holds in the global version). */
-  completion(folder: string, device: string): { percent: number; needBytes: number; needItems: number } {
-    let globalBytes = 0;
-    let needBytes = 0;
-    let needItems = 0;
-    this.forEachName(folder, (_name, cands) => {
-      const g = globalOf(cands);
-      if (!g) return;
-      if (!g.rec.deleted) globalBytes += g.rec.size;
-      const theirs = cands.find((c) => c.device === device)?.rec;
-      if (needs(theirs, g.rec)) {
-        needItems++;
-        if (!g.rec.deleted) needBytes += g.rec.size;
-      }
-    });
-    const percent = globalBytes === 0 ? (needItems ? 95 : 100) : Math.floor((100 * (globalBytes - needBytes)) / globalBytes);
-    return { percent, needBytes, needItems };
+  completion(folder: string, device: string): Completion {
+    const c = { globalBytes: 0, needBytes: 0, needItems: 0 };
+    this.forEachName(folder, completionCollector(c, device));
+    return completionOf(c);
   }
+
+  async completionAsync(folder: string, device: string): Promise<Completion> {
+    const c = { globalBytes: 0, needBytes: 0, needItems: 0 };
+    await this.forEachNameAsync(folder, completionCollector(c, device));
+    return completionOf(c);
+  }
+}
+
+/** Rows per page of forEachNameAsync. */
+const WALK_PAGE = 2000;
+
+export interface FolderCounts {
+  local: Counts;
+  global: Counts;
+  need: Counts;
+}
+
+export interface Completion {
+  percent: number;
+  needBytes: number;
+  needItems: number;
+}
+
+function needCollector(out: NeedItem[]) {
+  return (name: string, cands: Candidate[]) => {
+    const g = globalOf(cands);
+    if (!g || g.device === LOCAL) return;
+    const local = cands.find((c) => c.device === LOCAL)?.rec;
+    if (!needs(local, g.rec)) return;
+    const availability = cands.filter((c) => c.device !== LOCAL && !c.rec.invalid && sameVersion(c.rec, g.rec)).map((c) => c.device);
+    out.push({ name, global: g.rec, globalDevice: g.device, availability, local });
+  };
+}
+
+function countsCollector(c: FolderCounts) {
+  return (_name: string, cands: Candidate[]) => {
+    const l = cands.find((x) => x.device === LOCAL)?.rec;
+    if (l && !l.deleted) add(c.local, l);
+    const g = globalOf(cands);
+    if (g && !g.rec.deleted) add(c.global, g.rec);
+    if (g && g.device !== LOCAL && needs(l, g.rec)) add(c.need, g.rec);
+  };
+}
+
+function completionCollector(c: { globalBytes: number; needBytes: number; needItems: number }, device: string) {
+  return (_name: string, cands: Candidate[]) => {
+    const g = globalOf(cands);
+    if (!g) return;
+    if (!g.rec.deleted) c.globalBytes += g.rec.size;
+    const theirs = cands.find((x) => x.device === device)?.rec;
+    if (needs(theirs, g.rec)) {
+      c.needItems++;
+      if (!g.rec.deleted) c.needBytes += g.rec.size;
+    }
+  };
+}
+
+function completionOf(c: { globalBytes: number; needBytes: number; needItems: number }): Completion {
+  const percent = c.globalBytes === 0 ? (c.needItems ? 95 : 100) : Math.floor((100 * (c.globalBytes - c.needBytes)) / c.globalBytes);
+  return { percent, needBytes: c.needBytes, needItems: c.needItems };
 }
 
 function sameVersion(a: FileRecord, b: FileRecord): boolean {

@@ -3,6 +3,7 @@
 // disk so that a hostile peer cannot write outside the folder, a crash never leaves a half
 // file under the real name, and a local edit made since the last scan is never overwritten.
 import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { constants as fsc } from "node:fs";
 import { link, open, rename, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
@@ -321,6 +322,8 @@ interface FillContext {
 async function fillBlocks(fh: FileHandle, groups: BlockGroup[], ctx: FillContext): Promise<void> {
   if (groups.length === 0) return;
   const inner = new AbortController();
+  // Every block in flight listens on it (one listener per outstanding Request).
+  setMaxListeners(ctx.concurrency + 8, inner.signal);
   const outer = ctx.signal;
   const onAbort = () => inner.abort(outer!.reason);
   outer?.addEventListener("abort", onAbort, { once: true });

@@ -27,7 +27,7 @@
 //   scanSubdirsDeletedAndIgnored). A name that is ignored now is left alone.
 import { sameMtime } from "./records";
 import { availableParallelism } from "node:os";
-import type { BigIntStats } from "node:fs";
+import { lstatSync, readFileSync, type BigIntStats } from "node:fs";
 import { lstat, readFile, readlink } from "node:fs/promises";
 import path from "node:path";
 import { blockSizeFor, hashBuffer, hashFile, type BlockInfo, type HashedFile } from "./blocks";
@@ -126,6 +126,8 @@ const POOL_MIN_BYTES = 1024 * 1024;
  * files/s on 4 KiB files, GC-bound).
  */
 const SMALL_FILE_BYTES = 1024 * 1024;
+/** Files below this are read with one synchronous call (see time-slice.ts). */
+const SYNC_READ_BYTES = 256 * 1024;
 /** Names remembered as seen; beyond this the deletion pass lstat's every known name instead. */
 const SEEN_LIMIT = 200_000;
 const DELETE_CHECK_CONCURRENCY = 16;
@@ -251,6 +253,11 @@ export async function* scanFolder(opts: ScanOptions): AsyncGenerator<ScanChange[
       if (signal?.aborted) throw signal.reason;
       return hashed;
     }
+    if (size < SYNC_READ_BYTES) {
+      // Small: read synchronously (time-slice.ts); the walk gives the loop its turns.
+      const data = readFileSync(abs);
+      return { size: data.length, blockSize, blocks: hashBuffer(data, { blockSize, weakHash: false }) };
+    }
     if (size < SMALL_FILE_BYTES) {
       const data = await readFile(abs, { signal });
       // A file that grew past the threshold meanwhile is caught by the stat comparison.
@@ -269,7 +276,7 @@ export async function* scanFolder(opts: ScanOptions): AsyncGenerator<ScanChange[
       let after: BigIntStats;
       try {
         hashed = await hashOnce(abs, size, chooseBlockSize(size, k));
-        after = await lstat(abs, { bigint: true });
+        after = size < SYNC_READ_BYTES ? lstatSync(abs, { bigint: true }) : await lstat(abs, { bigint: true });
       } catch (err) {
         if (signal?.aborted) throw err;
         if (isNotFound(err)) {

@@ -4,10 +4,12 @@
 // for UTF-8 and NFC before anything else sees them. It yields one item at a time, so memory stays
 // bounded by one directory listing per level, whatever the size of the tree.
 import type { BigIntStats } from "node:fs";
+import { lstatSync } from "node:fs";
 import { lstat, opendir, rename } from "node:fs/promises";
 import path from "node:path";
 import type { IgnoreMatcher } from "./ignore";
 import { isInternalName, isTemporaryName } from "./names";
+import { TimeSlicer } from "./time-slice";
 
 export type WalkItemKind = "file" | "directory" | "symlink" | "other";
 
@@ -24,9 +26,6 @@ export interface WalkOptions {
   signal?: AbortSignal;
 }
 
-// lstat calls kept in flight ahead of the item being handled: enough to keep libuv's pool
-// busy, few enough that a stat is not stale by the time its item is handled.
-const STAT_WINDOW = 32;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export const joinName = (dir: string, base: string) => (dir === "" ? base : `${dir}/${base}`);
@@ -95,6 +94,7 @@ export async function* walkTree(start: string, opts: WalkOptions): AsyncGenerato
   // below them). Syncthing reports them after all once a non-ignored item turns up inside, so
   // that item's parents exist in the index.
   const ignoredParents: { name: string; abs: string; stat: BigIntStats }[] = [];
+  const slicer = new TimeSlicer();
 
   async function* emit(name: string, abs: string, stat: BigIntStats): AsyncGenerator<WalkEvent> {
     while (ignoredParents.length > 0 && !(name === ignoredParents[ignoredParents.length - 1].name || name.startsWith(ignoredParents[ignoredParents.length - 1].name + "/"))) {
@@ -141,9 +141,8 @@ export async function* walkTree(start: string, opts: WalkOptions): AsyncGenerato
     }
     // Go's filepath.Walk order: byte-wise sorted names.
     raw.sort(Buffer.compare);
-    // Decode and filter names first (cheap), then lstat through a sliding window so the
-    // thread pool always has work while items are handled one by one.
-    const items: { name: string; abs: string; stat?: Promise<BigIntStats | Error> }[] = [];
+    // Decode and filter names first (cheap), then lstat each item as it is handled.
+    const items: { name: string; abs: string }[] = [];
     for (const bytes of raw) {
       let base: string;
       try {
@@ -161,19 +160,17 @@ export async function* walkTree(start: string, opts: WalkOptions): AsyncGenerato
       items.push({ name, abs: path.join(dirAbs, base) });
     }
     raw.length = 0;
-    const startStat = (i: number) => {
-      const item = items[i];
-      if (item && !item.stat) item.stat = lstat(item.abs, { bigint: true }).catch((err: Error) => err);
-    };
-    for (let i = 0; i < Math.min(STAT_WINDOW, items.length); i++) startStat(i);
     for (let i = 0; i < items.length; i++) {
       throwIfAborted(opts.signal);
-      startStat(i + STAT_WINDOW);
+      await slicer.yieldIfDue();
       const item = items[i];
-      const stat = await item.stat!;
       items[i] = undefined as unknown as (typeof items)[number]; // let finished entries go
-      if (stat instanceof Error) {
-        if (!isNotFound(stat)) yield { kind: "error", name: item.name, reason: `lstat: ${stat.message}` };
+      let stat: BigIntStats;
+      try {
+        // Synchronous, as Syncthing's walker does it: see time-slice.ts for why.
+        stat = lstatSync(item.abs, { bigint: true });
+      } catch (err) {
+        if (!isNotFound(err)) yield { kind: "error", name: item.name, reason: `lstat: ${(err as Error).message}` };
         continue;
       }
       yield* visit(item.name, item.abs, stat);

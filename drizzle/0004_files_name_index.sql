@@ -1,0 +1,1 @@
+CREATE INDEX `files_name` ON `files` (`folder_id`,`name`,`device_id`);
