@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=a,b,c] [-- --profile] [-- --repeats=N] [-- --skip-st-default]`
+// `npm run bench [-- --quick] [-- --only=a,b,c,console] [-- --profile] [-- --repeats=N] [-- --skip-st-default] [-- --files=N]`
 //
 // Syncs the same data Ferry → Ferry and Syncthing → Syncthing on loopback, each pair fresh per
 // scenario (so peak RSS belongs to that scenario), and writes the figures to
@@ -6,6 +6,11 @@
 //   (a) 1 GiB in 8 files, (b) 20,000 files of 4 KiB in 100 directories, (c) one 4 KiB edit
 //   with the watcher on (Ferry 0.05 s delay; Syncthing 1 s, and its default 10 s).
 // --quick: 20 MiB in 8 files, 500 files, 3 edits, no 10 s Syncthing run (checks the harness).
+// --only=console (not in the default a,b,c): one Ferry node with its console; Chromium loads /,
+//   /folders, /folders/big, /devices and /changes while 100,000 files in 100 directories are
+//   scanned and after, each timed to its data on screen; p50 and worst per page against the
+//   1-second budget, the scan's duration, peak RSS and CPU. --quick: 10,000 files;
+//   --files=N: N files.
 // --profile: Ferry nodes run with --cpu-prof; profiles stay in tests/bench/results/profiles/.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -14,18 +19,20 @@ import path from "node:path";
 import { generate, type DataSet } from "./dataset";
 import { startFerryPair, startSyncthingPair, syncthingVersion, type FolderSettings, type Pair } from "./pairs";
 import { measureSha256 } from "./proc";
+import { consoleTable, runConsole } from "./console";
 import { runBulk, runEdits, type BulkResult, type EditResult } from "./scenarios";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-for (const a of args) if (!/^--(quick|profile|skip-st-default|only=[abc,]+|repeats=\d+)$/.test(a)) {
+for (const a of args) if (!/^--(quick|profile|skip-st-default|only=(a|b|c|console)(,(a|b|c|console))*|repeats=\d+|files=[1-9]\d*)$/.test(a)) {
   console.error(`unknown argument ${a}; see the comment at the top of tests/bench/run.ts`);
   process.exit(2);
 }
 const quick = flag("quick");
 const only = new Set((option("only") ?? "a,b,c").split(","));
 const repeats = Number(option("repeats") ?? (quick ? 3 : 10));
+const consoleFiles = Number(option("files") ?? (quick ? 10_000 : 100_000));
 const stDefaultDelay = !quick && !flag("skip-st-default");
 const RESULTS = path.join(import.meta.dirname, "results");
 const profileDir = flag("profile") ? path.join(RESULTS, "profiles", new Date().toISOString().replace(/[:.]/g, "-")) : undefined;
@@ -103,6 +110,11 @@ async function main() {
       if (stDefaultDelay) syncthingDefault = await withPair("syncthing", root, edit(10), (p) => runEdits(p, Math.min(repeats, 5), 10, log));
       scenarios.c = { ferry, syncthing, syncthingDefaultDelay: syncthingDefault, ratio: ratio(ferry.medianSeconds, syncthing.medianSeconds) };
       log(`  ratio Ferry/Syncthing(1 s) ${ratio(ferry.medianSeconds, syncthing.medianSeconds)}`);
+    }
+    if (only.has("console")) {
+      const entry = await runConsole(root, consoleFiles, log);
+      for (const l of consoleTable(entry)) log(l);
+      scenarios.console = entry;
     }
 
     fs.mkdirSync(RESULTS, { recursive: true });
