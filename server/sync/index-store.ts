@@ -242,17 +242,7 @@ export class IndexStore {
    * callback sees each name once. Devices in `exclude` (paused, removed) are left out.
    */
   forEachName(folder: string, fn: (name: string, candidates: Candidate[]) => void, include?: (device: string) => boolean): void {
-    let current: string | null = null;
-    let group: Candidate[] = [];
-    for (const row of this.s.allFolder.iterate(folder) as Iterable<Row>) {
-      if (row.name !== current) {
-        if (current !== null) fn(current, group);
-        current = row.name;
-        group = [];
-      }
-      if (row.device_id === LOCAL || !include || include(row.device_id)) group.push({ device: row.device_id, rec: fromRow(row) });
-    }
-    if (current !== null) fn(current, group);
+    eachName(this.s.allFolder.iterate(folder) as Iterable<Row>, fn, include);
   }
 
   /**
@@ -272,18 +262,7 @@ export class IndexStore {
         while (end > 0 && rows[end - 1].name === last) end--;
         if (end === 0) end = rows.length; // one name on more rows than a page holds: cannot happen (one row per device)
       }
-      let current: string | null = null;
-      let group: Candidate[] = [];
-      for (let i = 0; i < end; i++) {
-        const row = rows[i];
-        if (row.name !== current) {
-          if (current !== null) fn(current, group);
-          current = row.name;
-          group = [];
-        }
-        if (row.device_id === LOCAL || !include || include(row.device_id)) group.push({ device: row.device_id, rec: fromRow(row) });
-      }
-      if (current !== null) fn(current, group);
+      eachName(end === rows.length ? rows : rows.slice(0, end), fn, include);
       if (rows.length < WALK_PAGE) return;
       after = rows[end - 1].name;
       await slicer.yieldIfDue();
@@ -328,6 +307,21 @@ export class IndexStore {
     await this.forEachNameAsync(folder, completionCollector(c, device));
     return completionOf(c);
   }
+}
+
+/** Calls fn once per name of rows (in name order) with the entries of the included devices and our own. */
+function eachName(rows: Iterable<Row>, fn: (name: string, candidates: Candidate[]) => void, include?: (device: string) => boolean): void {
+  let current: string | null = null;
+  let group: Candidate[] = [];
+  for (const row of rows) {
+    if (row.name !== current) {
+      if (current !== null) fn(current, group);
+      current = row.name;
+      group = [];
+    }
+    if (row.device_id === LOCAL || !include || include(row.device_id)) group.push({ device: row.device_id, rec: fromRow(row) });
+  }
+  if (current !== null) fn(current, group);
 }
 
 /** Rows per page of forEachNameAsync. */
