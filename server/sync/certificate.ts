@@ -94,8 +94,8 @@ export function generateDeviceCertificate(
     sigAlg,
     name(commonName),
     seq([
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(notBefore)),
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(notAfter)),
+      certificateTime(notBefore),
+      certificateTime(notAfter),
     ]),
     name(commonName),
     spki,
@@ -109,4 +109,14 @@ export function generateDeviceCertificate(
   // Sanity check before anything is written: Node must parse it and the signature must verify.
   if (!new X509Certificate(certPem).verify(publicKey)) throw new Error("generated certificate does not verify");
   return { certPem, keyPem: privateKey.export({ type: "pkcs8", format: "pem" }) as string };
+}
+
+/**
+ * RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050 (a UTCTime "50…" reads as
+ * 1950). With 20 years of validity, certificates made from 2030 on end after 2049.
+ */
+function certificateTime(d: Date): forge.asn1.Asn1 {
+  return d.getUTCFullYear() < 2050
+    ? asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(d))
+    : asn1.create(asn1.Class.UNIVERSAL, asn1.Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(d));
 }

@@ -55,3 +55,20 @@ describe("device certificate serial numbers", () => {
     expect(serials.size).toBe(2000);
   }, 120_000);
 });
+
+describe("device certificate validity", () => {
+  it("a certificate made in 2031 is valid until 2051, written as GeneralizedTime (RFC 5280), not read as 1951", () => {
+    const { certPem } = generateDeviceCertificate("syncthing", new Date(Date.UTC(2031, 4, 17, 12)));
+    const cert = new X509Certificate(certPem);
+    expect(new Date(cert.validFrom).getUTCFullYear()).toBe(2031);
+    expect(new Date(cert.validTo).getUTCFullYear()).toBe(2051);
+    expect(() => tls.createSecureContext({ cert: certPem })).not.toThrow();
+  });
+
+  it("one made today is valid for 20 years from today's date", () => {
+    const { certPem } = generateDeviceCertificate("syncthing");
+    const cert = new X509Certificate(certPem);
+    const years = (new Date(cert.validTo).getTime() - new Date(cert.validFrom).getTime()) / (365 * 86400_000);
+    expect(years).toBeCloseTo(20, 0);
+  });
+});
