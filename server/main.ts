@@ -25,6 +25,11 @@ async function main() {
   if (booted.generatedPassword)
     log(`created user "admin" with password: ${booted.generatedPassword}   (shown once; change it in Settings)`);
 
+  // The console build check blocks (it waits for `next build`, a minute or more after a change to
+  // the console's sources), so it runs before anything listens: peers and the scheduler never see
+  // a node that accepted connections and then stopped answering.
+  if (options.console !== false && !options.dev) ensureNextBuild(ROOT, log);
+
   await rt.sync.start();
   rt.addresses.listen = rt.sync.service.listenAddresses;
   log(`sync listening on ${rt.addresses.listen.join(", ")}${rt.addresses.discovery ? "" : " (local discovery off)"}`);
@@ -32,12 +37,11 @@ async function main() {
   await rt.dr.start();
 
   // Next comes after the runtime exists: pages only ever read it. A headless node (--no-console)
-  // skips it entirely: no build check, and Next's memory is not part of the node's footprint.
+  // skips it entirely: no build, and Next's memory is not part of the node's footprint.
   const { host, port } = splitHostPort(rt.addresses.gui);
   let app: { close?: () => Promise<void> } | null = null;
   let pages: PageHandler | null = null;
   if (options.console !== false) {
-    if (!options.dev) ensureNextBuild(ROOT, log);
     const { default: next } = await import("next");
     const nextApp = next({ dev: options.dev, dir: ROOT, hostname: host, port, quiet: true });
     const handle = nextApp.getRequestHandler();
