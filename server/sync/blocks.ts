@@ -1,6 +1,6 @@
 // Syncthing's block list for a file: block size choice, SHA-256 per block and the 1.x weak hash.
-import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
+import { adler32 as coreAdler32, hashFileRange, makeBlock as coreMakeBlock } from "./hash-core.mjs";
 
 export const MIN_BLOCK_SIZE = 128 * 1024;
 export const MAX_BLOCK_SIZE = 16 * 1024 * 1024;
@@ -65,27 +65,8 @@ export function isValidBlockSize(size: number): boolean {
   return BLOCK_SIZES.includes(size);
 }
 
-const ADLER_MOD = 65521;
-// Largest n such that 255·n·(n+1)/2 + (n+1)·(MOD−1) stays below 2^32 (zlib's NMAX), so the
-// sums can be reduced once per chunk instead of once per byte.
-const ADLER_NMAX = 5552;
-
 /** Standard Adler-32 (what Syncthing 1.x's rolling hash yields for a whole block). */
-export function adler32(data: Uint8Array, start = 0, end = data.length): number {
-  let a = 1;
-  let b = 0;
-  let i = start;
-  while (i < end) {
-    const stop = Math.min(i + ADLER_NMAX, end);
-    for (; i < stop; i++) {
-      a += data[i];
-      b += a;
-    }
-    a %= ADLER_MOD;
-    b %= ADLER_MOD;
-  }
-  return ((b << 16) | a) >>> 0;
-}
+export const adler32: (data: Uint8Array, start?: number, end?: number) => number = coreAdler32;
 
 function checkBlockSize(blockSize: number): void {
   if (!isValidBlockSize(blockSize)) {
@@ -93,14 +74,7 @@ function checkBlockSize(blockSize: number): void {
   }
 }
 
-function makeBlock(data: Uint8Array, offset: number, weak: boolean): BlockInfo {
-  return {
-    offset,
-    size: data.length,
-    hash: createHash("sha256").update(data).digest(),
-    weakHash: weak && data.length > 0 ? adler32(data) : 0,
-  };
-}
+const makeBlock = (data: Uint8Array, offset: number, weak: boolean): BlockInfo => coreMakeBlock(data, offset, weak);
 
 /** Blocks of in-memory data. An empty input still gets one empty block (peers require it). */
 export function hashBuffer(data: Uint8Array, options: HashOptions = {}): BlockInfo[] {
@@ -125,57 +99,16 @@ function abortError(signal: AbortSignal): Error {
  * the previous one. Plain fd reads at explicit offsets avoid stream overhead.
  */
 export async function hashFile(filePath: string, options: HashFileOptions = {}): Promise<HashedFile> {
-  const { signal } = options;
-  if (signal?.aborted) throw abortError(signal);
-  const weak = options.weakHash ?? true;
-  const fh = await open(filePath, "r");
-  try {
-    const statSize = (await fh.stat()).size;
-    const blockSize = options.blockSize ?? blockSizeFor(statSize);
-    checkBlockSize(blockSize);
-    const readSize = Math.max(blockSize, Math.floor((options.readSize ?? 4 * 1024 * 1024) / blockSize) * blockSize);
-    const buffers = [Buffer.allocUnsafe(readSize), Buffer.allocUnsafe(readSize)];
-
-    const firstBlock = options.firstBlock ?? 0;
-    const start = firstBlock * blockSize;
-    // Without a block range we read to EOF, so a file that grew since stat is fully described.
-    const limit = options.blockCount === undefined ? Infinity : start + options.blockCount * blockSize;
-    const blocks: BlockInfo[] = [];
-    let position = start;
-    let turn = 0;
-    const wanted = (pos: number) => Math.max(0, Math.min(readSize, limit - pos));
-    const readInto = (buf: Buffer, pos: number) => {
-      const want = wanted(pos);
-      return want === 0 ? Promise.resolve({ bytesRead: 0 }) : fh.read(buf, 0, want, pos);
-    };
-
-    let pending = readInto(buffers[turn], position);
-    for (;;) {
-      const requested = wanted(position);
-      let { bytesRead: filled } = await pending;
-      if (signal?.aborted) throw abortError(signal);
-      if (filled === 0) break;
-      const buf = buffers[turn];
-      // A short read is normally EOF; if the file is still growing, complete the block first
-      // so that block boundaries stay at multiples of the block size.
-      while (filled < requested && filled % blockSize !== 0) {
-        const { bytesRead: more } = await fh.read(buf, filled, requested - filled, position + filled);
-        if (more === 0) break;
-        filled += more;
-      }
-      const readPos = position;
-      position += filled;
-      turn ^= 1;
-      pending = readInto(buffers[turn], position);
-      for (let off = 0; off < filled; off += blockSize) {
-        blocks.push(makeBlock(buf.subarray(off, Math.min(off + blockSize, filled)), readPos + off, weak));
-      }
+  if (options.signal?.aborted) throw abortError(options.signal);
+  let blockSize = options.blockSize;
+  if (blockSize === undefined) {
+    const fh = await open(filePath, "r");
+    try {
+      blockSize = blockSizeFor((await fh.stat()).size);
+    } finally {
+      await fh.close();
     }
-    await pending.catch(() => undefined);
-    if (blocks.length === 0 && firstBlock === 0) blocks.push(makeBlock(Buffer.alloc(0), 0, weak));
-    const size = blocks.length === 0 ? 0 : blocks[blocks.length - 1].offset + blocks[blocks.length - 1].size;
-    return { size, blockSize, blocks };
-  } finally {
-    await fh.close();
   }
+  checkBlockSize(blockSize);
+  return hashFileRange(filePath, { ...options, blockSize, weakHash: options.weakHash ?? true });
 }

@@ -2,8 +2,6 @@
 // Big files are cut into block-aligned chunks, so even one large file keeps all workers busy.
 import { availableParallelism } from "node:os";
 import { stat } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { blockSizeFor, type BlockInfo, type HashedFile } from "./blocks";
 
@@ -27,16 +25,8 @@ export interface HashPoolOptions {
   weakHash?: boolean;
 }
 
-function startWorker(): Worker {
-  const self = fileURLToPath(import.meta.url);
-  const ext = path.extname(self);
-  const target = new URL(`./hash-worker${ext}`, import.meta.url);
-  if (ext !== ".ts") return new Worker(target);
-  // Running from source (tsx, vitest): Node 20 cannot load .ts in a worker by itself, so the
-  // worker registers tsx's loader first and then imports the TypeScript module.
-  const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(target.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
-}
+/** Plain JavaScript, so no TypeScript loader (and its own thread) is started per worker. */
+const startWorker = () => new Worker(new URL("./hash-worker.mjs", import.meta.url));
 
 interface Pending {
   resolve: (blocks: BlockInfo[]) => void;
@@ -127,8 +117,8 @@ let shared: { pool: HashPool; users: number; timer: NodeJS.Timeout | null } | nu
 const SHARED_IDLE_MS = 60_000;
 
 /**
- * A pool shared by every scan in the process. Starting a worker is expensive (measured in
- * bench: ~1 s per worker when running from TS source, where each worker loads tsx), which a
+ * A pool shared by every scan in the process. Starting a worker is not free (a V8 isolate; it
+ * was ~1 s per worker while workers loaded tsx, before hash-worker.mjs), which a
  * pool per scan paid on every scan with a big file; idle workers are closed after a minute.
  */
 export function acquireHashPool(workers: number): { pool: HashPool; release(): void } {
