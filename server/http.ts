@@ -46,6 +46,9 @@ export function createFerryServer(rt: Runtime, pages: PageHandler | null) {
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
     createContext: ({ req, res }) => createContext(req, res, "http"),
+    // The console sends queries as POST: a plan being edited (validated as it is typed) can be far
+    // longer than a URL may be. Same procedures, same authentication; GET still works for scripts.
+    allowMethodOverride: true,
   });
 
   const server = http.createServer(async (req, res) => {

@@ -4,6 +4,8 @@ export interface NavItem {
   href: string;
   /** Catalog key of the label (add it to en.ts and ru.ts). */
   label: MessageKey;
+  /** Other paths that belong to this section (highlighted with it). */
+  also?: string[];
 }
 
 /**
@@ -16,6 +18,6 @@ export const navItems: NavItem[] = [
   { href: "/devices", label: "nav.devices" },
   { href: "/conflicts", label: "nav.conflicts" },
   { href: "/changes", label: "nav.changes" },
-  { href: "/dr", label: "nav.dr" },
+  { href: "/dr", label: "nav.dr", also: ["/failover"] },
   { href: "/settings", label: "nav.settings" },
 ];

@@ -18,7 +18,7 @@ export function Nav() {
     <nav aria-label={t("nav.label")}>
       <ul className="flex gap-1 overflow-x-auto">
         {navItems.map((item) => {
-          const active = isActive(pathname, item.href);
+          const active = [item.href, ...(item.also ?? [])].some((href) => isActive(pathname, href));
           return (
             <li key={item.href}>
               <Link

@@ -13,7 +13,9 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
  * (lazy) and reconnects by itself; tracked() ids let a resumed subscription pick up where it stopped.
  */
 export function createFerryClient() {
-  const http = httpBatchLink({ url: "/api/trpc" });
+  // Queries as POST (server: allowMethodOverride): an input such as a plan draft being validated
+  // may be longer than a request line may be (Node refuses headers over 16 KiB).
+  const http = httpBatchLink({ url: "/api/trpc", methodOverride: "POST" });
   // Next also renders client components on the server, where Node 20 has no WebSocket; no query
   // runs there, so an HTTP-only client is enough.
   if (typeof window === "undefined") return createTRPCClient<AppRouter>({ links: [http] });

@@ -50,6 +50,9 @@ describe("failover page", () => {
     await card.waitFor();
     await b.page.getByTestId("failover-readiness-orders").waitFor();
     expect(await b.page.getByTestId("failover-epoch-orders").textContent()).toBe("0");
+    // The failover page belongs to the DR section of the navigation.
+    const nav = b.page.getByRole("navigation", { name: "Main" });
+    expect(await nav.getByRole("link", { name: "DR", exact: true }).getAttribute("aria-current")).toBe("page");
     await b.page.screenshot({ path: "/tmp/ferry-shots/dr-failover-before.png", fullPage: true });
 
     await card.getByRole("button", { name: "Promote this node" }).click();

@@ -46,7 +46,29 @@ describe("a node process", () => {
       }
       const res = p._def.type === "mutation" ? await fetch(url, { method: "POST", body: "{}", headers: { "content-type": "application/json" } }) : await fetch(url);
       expect(res.status, `${name} answered ${res.status}`).toBe(401);
+      if (p._def.type === "query") {
+        // Queries may also come as POST (the console sends them so); that way is guarded too.
+        const post = await fetch(url, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+        expect(post.status, `${name} (POST) answered ${post.status}`).toBe(401);
+      }
     }
+  });
+
+  it("validates a plan draft longer than a URL may be, sent as the console sends queries (POST)", async () => {
+    // A runbook's worth of comments above a small plan.
+    const notes = Array.from({ length: 800 }, (_, i) => `# step ${i}: ${"check the replica, then the backup. ".repeat(3)}\n`).join("");
+    const source = `${notes}id: long-draft\ntasks:\n  - id: only\n    kind: shell\n    with: { argv: ["true"] }\n`;
+    expect(source.length).toBeGreaterThan(64 * 1024);
+    const get = await fetch(`${node.url}/api/trpc/drConsole.validate?input=${encodeURIComponent(JSON.stringify({ source }))}`, { headers: { "x-api-key": node.apiKey } });
+    expect(get.status).toBe(431); // Node refuses a request line this long
+    const post = await fetch(`${node.url}/api/trpc/drConsole.validate`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": node.apiKey },
+      body: JSON.stringify({ source }),
+    });
+    expect(post.status).toBe(200);
+    const body = (await post.json()) as { result: { data: { ok: boolean; plan: { id: string } | null } } };
+    expect(body.result.data).toMatchObject({ ok: true, plan: { id: "long-draft" } });
   });
 
   it("names the bad field of a malformed input with a 400", async () => {
