@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { RelativeTime } from "@/components/events/relative-time";
 import type { MessageKey } from "@/components/i18n/catalog";
 import { useT } from "@/components/i18n/i18n-provider";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useState, type ReactNode } from "react";
 import { RelativeTime } from "@/components/events/relative-time";
 import { useI18n } from "@/components/i18n/i18n-provider";

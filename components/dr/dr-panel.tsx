@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useT } from "@/components/i18n/i18n-provider";
 import { useNow } from "@/components/events/relative-time";
 import { useTRPC } from "@/components/trpc/trpc";

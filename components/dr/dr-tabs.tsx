@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { usePathname } from "next/navigation";
 import { useT } from "@/components/i18n/i18n-provider";
 import type { MessageKey } from "@/components/i18n/catalog";

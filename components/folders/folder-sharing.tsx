@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useState } from "react";
 import { useT } from "@/components/i18n/i18n-provider";
 import { errorMessage } from "@/components/trpc/errors";

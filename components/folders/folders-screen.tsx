@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useState } from "react";
 import { useI18n } from "@/components/i18n/i18n-provider";
 import { isSyncEvent, useRefreshOn } from "@/components/live/use-refresh-on";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { ReactNode } from "react";
 
 /** A label over a value; with `href` the whole tile is a link to the page behind the number. */
