@@ -18,7 +18,11 @@ export class EventBus {
   private readonly listeners = new Set<Listener>();
   private sinceTrim = 0;
 
+  /** A prepared insert: through drizzle's builder each event cost ~100 µs, 2 s for a pull of 20,000 files (bench (b)). */
+  private readonly insert: { run(id: number, type: string, time: number, data: string): unknown } | null;
+
   constructor(private readonly db: Db | null) {
+    this.insert = db ? db.$client.prepare("INSERT INTO events (id, type, time, data) VALUES (?, ?, ?, ?)") : null;
     const last = db?.select({ id: events.id }).from(events).orderBy(desc(events.id)).limit(1).get();
     this.nextId = (last?.id ?? 0) + 1;
   }
@@ -30,7 +34,7 @@ export class EventBus {
   emit<T extends EventType>(type: T, data: EventMap[T]): FerryEvent<T> {
     const event: FerryEvent<T> = { id: this.nextId++, type, time: Date.now(), data };
     if (this.db && !ephemeralEventTypes.has(type)) {
-      this.db.insert(events).values({ id: event.id, type, time: event.time, data: JSON.stringify(data) }).run();
+      this.insert!.run(event.id, type, event.time, JSON.stringify(data));
       if (++this.sinceTrim >= 1000) this.trim();
     }
     this.ring.push(event);
