@@ -127,8 +127,10 @@ export class IndexStore {
       allFolder: sqlite.prepare("SELECT * FROM files WHERE folder_id=? ORDER BY name, device_id"),
       pageFirst: sqlite.prepare("SELECT * FROM files WHERE folder_id=? ORDER BY name, device_id LIMIT ?"),
       pageAfter: sqlite.prepare("SELECT * FROM files WHERE folder_id=? AND name>? ORDER BY name, device_id LIMIT ?"),
-      namesUnder: sqlite.prepare("SELECT name FROM files WHERE folder_id=? AND device_id='' AND deleted=0 AND (name=? OR (name>? AND name<?))"),
-      allNames: sqlite.prepare("SELECT name FROM files WHERE folder_id=? AND device_id='' AND deleted=0"),
+      namesUnder: sqlite.prepare(
+        "SELECT name FROM files WHERE folder_id=? AND device_id='' AND deleted=0 AND name>? AND (name=? OR (name>? AND name<?)) ORDER BY name LIMIT ?",
+      ),
+      allNames: sqlite.prepare("SELECT name FROM files WHERE folder_id=? AND device_id='' AND deleted=0 AND name>? ORDER BY name LIMIT ?"),
       dropDevice: sqlite.prepare("DELETE FROM files WHERE folder_id=? AND device_id=?"),
       dropFolder: sqlite.prepare("DELETE FROM files WHERE folder_id=?"),
       delBlocks: sqlite.prepare("DELETE FROM blocks WHERE folder_id=? AND name=?"),
@@ -150,10 +152,20 @@ export class IndexStore {
     return row && fromRow(row);
   }
 
-  /** Non-deleted local names equal to or below prefix ("" = all). */
+  /**
+   * Non-deleted local names equal to or below prefix ("" = all), in name order. Read in pages, so no
+   * statement stays open while the caller works: the scanner commits between the names it takes,
+   * and better-sqlite3 refuses a write while an iterator is open ("connection is busy"), which
+   * failed any scan with more deletions than one commit batch.
+   */
   *localNames(folder: string, prefix: string): Iterable<string> {
-    const rows = prefix === "" ? this.s.allNames.iterate(folder) : this.s.namesUnder.iterate(folder, prefix, prefix + "/", prefix + "0");
-    for (const r of rows as Iterable<{ name: string }>) yield r.name;
+    let after = ""; // every name is longer than this
+    for (;;) {
+      const rows = (prefix === "" ? this.s.allNames.all(folder, after, NAMES_PAGE) : this.s.namesUnder.all(folder, after, prefix, prefix + "/", prefix + "0", NAMES_PAGE)) as { name: string }[];
+      for (const r of rows) yield r.name;
+      if (rows.length < NAMES_PAGE) return;
+      after = rows[rows.length - 1].name;
+    }
   }
 
   localMaxSequence(folder: string): number {
@@ -323,6 +335,9 @@ function eachName(rows: Iterable<Row>, fn: (name: string, candidates: Candidate[
   }
   if (current !== null) fn(current, group);
 }
+
+/** Names per page of localNames. */
+const NAMES_PAGE = 1000;
 
 /** Rows per page of forEachNameAsync. */
 const WALK_PAGE = 2000;

@@ -77,3 +77,23 @@ it("walks pages in name order and agrees with the single-query walk on need, cou
   expect(await store.completionAsync("f", PEER)).toEqual(store.completion("f", PEER));
   close();
 });
+
+it("lists local names in pages, so the scanner can commit between the names it takes", () => {
+  const { db, sqlite, close } = openDb(path.join(dir, "names.db"));
+  const config = new SyncConfig(db, "AAAAAAA-AAAAAAA-AAAAAAA-AAAAAAA-AAAAAAA-AAAAAAA-AAAAAAA-AAAAAAA");
+  config.addFolder({ id: "g", path: path.join(dir, "g") });
+  const store = new IndexStore(sqlite);
+  const names = Array.from({ length: 2500 }, (_, i) => `dir/f${String(i).padStart(4, "0")}`);
+  store.commitLocal("g", names.map((n) => rec(n, 1, 1n)));
+  // The deletion pass: a commit after every few hundred names, while the listing goes on.
+  const seen: string[] = [];
+  for (const name of store.localNames("g", "dir")) {
+    seen.push(name);
+    if (seen.length % 300 === 0) store.commitLocal("g", [rec(name, 1, 1n, { deleted: true, blockHashes: null, size: 0 })]);
+  }
+  expect(seen).toEqual(names);
+  expect([...store.localNames("g", "")]).toHaveLength(2500 - 8);
+  expect([...store.localNames("g", "dir/f000")]).toEqual([]); // a prefix is a path, not a string prefix
+  expect([...store.localNames("g", "dir/f0002")]).toEqual(["dir/f0002"]);
+  close();
+});
