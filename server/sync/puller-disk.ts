@@ -1,8 +1,8 @@
 // Disk rules shared by everything that writes into a synced folder (pullFile, applyDirectory,
 // applySymlink, applyDelete): which names may be touched, how parents are created, what
 // "the disk still matches the index" means, and how a change is made durable.
-import { constants as fsc, type BigIntStats } from "node:fs";
-import { lstat, mkdir, open } from "node:fs/promises";
+import { constants as fsc, lstatSync, mkdirSync, type BigIntStats } from "node:fs";
+import { open } from "node:fs/promises";
 import path from "node:path";
 import { PathEscapeError, assertNoSymlinkInParents, resolveInFolder, validateRemoteName } from "./names";
 
@@ -80,12 +80,16 @@ export async function makeParents(root: string, name: string, mode = 0o755): Pro
   let current = absRoot;
   for (const part of parts) {
     current = path.join(current, part);
-    try {
-      await mkdir(current, { mode });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    // Synchronous: metadata calls cost less than an async call's thread-pool round trip (time-slice.ts).
+    let info = lstatSync(current, { throwIfNoEntry: false });
+    if (!info) {
+      try {
+        mkdirSync(current, { mode });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+      info = lstatSync(current);
     }
-    const info = await lstat(current);
     if (!info.isDirectory()) {
       throw new PullError("unsafe-path", name, `${path.relative(absRoot, current)} is ${info.isSymbolicLink() ? "a symlink" : "not a directory"}`);
     }
@@ -93,12 +97,7 @@ export async function makeParents(root: string, name: string, mode = 0o755): Pro
 }
 
 export async function lstatOrNull(abs: string): Promise<BigIntStats | null> {
-  try {
-    return await lstat(abs, { bigint: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw err;
-  }
+  return lstatSync(abs, { bigint: true, throwIfNoEntry: false }) ?? null;
 }
 
 const NS = 1_000_000_000n;
