@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -53,7 +54,9 @@ describe("failback: the planned return of the primary role", () => {
 
     // B writes after its promotion, and A receives it slowly: refused while A still needs it.
     a.rt.sync.updateDevice(b.deviceId, { maxRecvKbps: 64 }, "test");
-    fs.writeFileSync(path.join(dir(b), "big.bin"), Buffer.alloc(1536 * 1024, 7));
+    // Random bytes: twelve distinct blocks that must all cross the 64 KiB/s link. (A file of one
+    // repeated byte is one block fetched and eleven local copies, done before a poll can see it.)
+    fs.writeFileSync(path.join(dir(b), "big.bin"), randomBytes(1536 * 1024));
     await b.rt.sync.rescan("docs", { wait: true });
     await waitFor(() => codes(a).includes("behind"), "a to see that it needs b's new file");
     await expect(a.rt.dr.failback("docs", "test")).rejects.toThrow(/this node still needs 1 item\(s\) \(1572864 bytes\) from the current primary; wait until it has synced/);
@@ -68,7 +71,7 @@ describe("failback: the planned return of the primary role", () => {
 
     // All preconditions hold: A is primary again, B a receive-only replica, nothing lost.
     await waitFor(() => a.rt.dr.failbackCheck("docs").ready, "a to have everything b has", 60_000);
-    expect(read(a, "big.bin")?.length).toBe(1536 * 1024);
+    expect(fs.readFileSync(path.join(dir(a), "big.bin")).equals(fs.readFileSync(path.join(dir(b), "big.bin")))).toBe(true);
     const back = await a.rt.dr.failback("docs", "alice");
     expect(back.state).toBe("success");
     expect(back.run.trigger).toBe("failback");
