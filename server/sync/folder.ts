@@ -6,11 +6,11 @@ import type { FolderState } from "../events/types";
 import type { FolderConfig } from "./config";
 import type { IndexStore, NeedItem } from "./index-store";
 import { loadIgnoreFile, type IgnoreMatcher } from "./ignore";
-import { conflictName, isConflictName, isConflictCopyOf } from "./names";
 import { FileInfoType, type BlockInfo } from "./protocol/fileinfo";
 import { shortIdToString } from "./protocol/deviceid";
 import { fileInfoFromRecord, LocalFlag, packBlocks, sameContent, type FileRecord } from "./records";
-import { compareVectors, counterFor, isConcurrent, updateVector } from "./vectors";
+import { updateVector } from "./vectors";
+import { conflictCopyFor, pruneConflictCopies } from "./conflict-copies";
 import { scanFolder, type ScanChange, type KnownFile } from "./scanner";
 import { FolderWatcher } from "./watcher";
 import { applyDelete, applyDirectory, applySymlink, pullFile, LocalChangedError, type BlockSource } from "./puller";
@@ -526,11 +526,11 @@ export class FolderRunner {
       const res = await applyDelete(root, item.name, local?.type ?? global.type, this.expected(local));
       if (res === "kept-not-empty") throw new Error("directory not empty (it holds files that are ignored or not yet synced)");
     } else if (global.type === FileInfoType.Directory) {
-      await applyDirectory(root, fileInfoLike(global), this.cfg.ignorePerms);
+      await applyDirectory(root, fileInfoFromRecord(global), this.cfg.ignorePerms);
     } else if (global.type === FileInfoType.Symlink || global.type === 2 || global.type === 3) {
-      await applySymlink(root, fileInfoLike(global), this.expected(local));
+      await applySymlink(root, fileInfoFromRecord(global), this.expected(local));
     } else {
-      const conflictCopy = this.conflictCopyFor(item);
+      const conflictCopy = conflictCopyFor(item, this.host.shortId, this.cfg.maxConflicts);
       // A conflict keeps the old content as the copy; otherwise the folder's versioning keeps it.
       if (!conflictCopy && replacesContent) await this.versioner.archive(item.name);
       const source: BlockSource = {
@@ -542,7 +542,7 @@ export class FolderRunner {
       };
       const result = await pullFile({
         root,
-        file: fileInfoLike(global),
+        file: fileInfoFromRecord(global),
         expectedLocal: this.expected(local),
         conflictCopy,
         ignorePerms: this.cfg.ignorePerms,
@@ -554,7 +554,7 @@ export class FolderRunner {
       if (conflictCopy && local) {
         this.host.conflicts.record(this.id, item.name, conflictCopy, { device: item.globalDevice, rec: global }, { device: "", rec: local });
         this.host.events.emit("conflict.created", { folderId: this.id, name: item.name, conflictName: conflictCopy, winnerDevice: item.globalDevice });
-        await this.pruneConflicts(item.name);
+        await pruneConflictCopies(this.cfg.path, item.name, this.cfg.maxConflicts);
         // The copy is a new local file: scan it so it reaches the peers like any other.
         this.scanPaths.add(conflictCopy);
       }
@@ -562,43 +562,7 @@ export class FolderRunner {
     this.host.store.commitLocal(this.id, [{ ...global, localFlags: 0, inode, invalid: false }]);
     return local && !local.deleted && global.type === FileInfoType.File && local.blockHashes && global.blockHashes && local.blockHashes.equals(global.blockHashes) ? "metadata" : "update";
   }
-
-  /**
-   * The conflict copy name when our file is a concurrent version that loses (bep.md §7), or null.
-   * 1.19 also treats an incoming version with a higher counter of our own ID as a conflict.
-   */
-  private conflictCopyFor(item: NeedItem): string | null {
-    const { local, global } = item;
-    if (!local || local.deleted || local.type !== FileInfoType.File) return null;
-    if (this.cfg.maxConflicts === 0 || isConflictName(item.name)) return null;
-    const ord = compareVectors(local.version, global.version);
-    const ours = this.host.shortId;
-    const conflict = isConcurrent(ord) || counterFor(global.version, ours) > counterFor(local.version, ours);
-    // Receive-only folders too: the cluster's version wins, and the local change is kept as a copy
-    // that stays local (it is scanned as a receive-only addition, never sent) — bep.md §7.
-    if (!conflict) return null;
-    return conflictName(item.name, shortIdToString(global.modifiedBy), new Date());
-  }
-
-  /** Keeps at most maxConflicts copies of a file, deleting the oldest (Syncthing's rule). */
-  private async pruneConflicts(name: string): Promise<void> {
-    const max = this.cfg.maxConflicts;
-    if (max < 0) return;
-    const dir = path.join(this.cfg.path, path.dirname(name));
-    let entries: string[];
-    try {
-      entries = await fs.readdir(dir);
-    } catch {
-      return;
-    }
-    const base = path.basename(name);
-    const copies = entries.filter((e) => isConflictCopyOf(e, base)).sort().reverse();
-    for (const old of copies.slice(max)) await fs.rm(path.join(dir, old), { force: true });
-  }
 }
-
-/** The puller takes the wire form; records carry the same fields with packed blocks. */
-const fileInfoLike = (r: FileRecord) => fileInfoFromRecord(r);
 
 async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
