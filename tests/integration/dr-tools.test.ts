@@ -7,6 +7,7 @@ import { hashTree } from "../../server/dr/drivers/tree-hash";
 import { setSmtp } from "../../server/dr/drivers/smtp";
 import { startOpenNebulaSimulator } from "../support/opennebula-simulator";
 import { startSmtp } from "../support/smtp";
+import { startSshd } from "../support/sshd";
 import { startDr, yamlPlan, type DrHarness } from "../support/dr";
 
 let h: DrHarness | null = null;
@@ -96,6 +97,71 @@ describe("DR tasks on real tools", () => {
     expect(state).toBe("success");
     expect(await hashTree(replica)).toEqual(await hashTree(src));
     expect(h.dr.objectives().rpo.subjects.find((s) => s.key === src)?.newestCopyAt).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it("backs up into a restic repository over sftp (a real sshd on loopback) and restores byte-identical", async () => {
+    const sshd = await startSshd();
+    closers.push(sshd.close);
+    h = await startDr();
+    h.dr.secrets.set("restic", "sftp-repo-pw");
+    const src = path.join(h.home, "src");
+    makeTree(src);
+    const repoDir = path.join(h.home, "remote-repo");
+    const repo = `sftp://${sshd.user}@127.0.0.1:${sshd.port}/${repoDir}`;
+    const ssh = `repository: "${repo}", sshKey: ${sshd.key}, knownHosts: ${sshd.knownHosts}`;
+    const target = path.join(h.home, "restored");
+    const { state, byId, view } = await run(
+      yamlPlan(
+        "id: offsite",
+        "tasks:",
+        `  - { id: backup, kind: backup.restic, with: { path: ${src}, ${ssh} } }`,
+        `  - { id: restore, kind: restore.restic, needs: [backup], with: { ${ssh}, snapshot: upstream, target: ${target}, compare: ${src} } }`,
+        `  - { id: verify, kind: verify.restic, needs: [restore], with: { ${ssh}, snapshot: upstream, readData: "100%" } }`,
+      ),
+    );
+    expect(state, view.logs.map((l) => l.line).join("\n")).toBe("success");
+    // The repository was made on the far side of sshd, by restic's sftp backend.
+    expect(fs.existsSync(path.join(repoDir, "config"))).toBe(true);
+    expect(byId.backup.result.snapshotId).toMatch(/^[0-9a-f]{8}$/);
+    expect(await hashTree(target)).toEqual(await hashTree(src));
+    expect(view.logs.map((l) => l.line).join("\n")).not.toContain("sftp-repo-pw");
+    expect(h.dr.objectives().rpo.subjects.find((s) => s.key === src)?.newestCopyAt).toBeGreaterThan(Date.now() - 60_000);
+
+    // A server whose key is not the known one is refused, not trusted on first use.
+    fs.writeFileSync(sshd.knownHosts, `[127.0.0.1]:${sshd.port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHV6n0hF9RkPjDh0oYfVqVZGYtXJxAyUXb8ORBXgKzTp\n`);
+    const refused = await run(yamlPlan("id: offsite", "tasks:", `  - { id: backup, kind: backup.restic, with: { path: ${src}, ${ssh} } }`));
+    expect(refused.state).toBe("failed");
+    expect(refused.view.logs.map((l) => l.line).join("\n")).toMatch(/Host key verification failed/);
+  });
+
+  it("rsync exit 24 (a source file vanished during the copy) is a warning, not a failure", async () => {
+    h = await startDr();
+    const src = path.join(h.home, "src");
+    fs.mkdirSync(src);
+    for (let i = 1; i <= 20; i++) fs.writeFileSync(path.join(src, `f${String(i).padStart(2, "0")}`), crypto.randomBytes(20_000));
+    const replica = path.join(h.home, "replica");
+    // rsync lists every file first, then sends them in order at 100 KB/s: the last one is deleted
+    // after the first has been sent and long before its turn comes.
+    const unsubscribe = h.deps.events.subscribe((e) => {
+      if (e.type === "task.log" && (e.data as { line: string }).line === "f01" && fs.existsSync(path.join(src, "f20"))) fs.unlinkSync(path.join(src, "f20"));
+    });
+    try {
+      const { state, byId, view } = await run(yamlPlan("id: vanish", "tasks:", `  - { id: copy, kind: replicate.rsync, with: { path: ${src}, target: ${replica}, args: ["-v", "--bwlimit=100"] } }`));
+      const log = view.logs.map((l) => l.line).join("\n");
+      expect(log).toMatch(/file has vanished: .*f20/);
+      expect(state).toBe("success");
+      expect(byId.copy.result.warning).toBe("vanished source files");
+      expect(view.logs.find((l) => l.line.includes("exit 24"))?.stream).toBe("warn");
+      expect(fs.readdirSync(replica).sort()).toEqual(fs.readdirSync(src).sort());
+    } finally {
+      unsubscribe();
+    }
+
+    // 23 (partial transfer: here a listed file that does not exist) still fails the task.
+    const list = path.join(h.home, "list");
+    fs.writeFileSync(list, "f01\nmissing\n");
+    const partial = await run(yamlPlan("id: partial", "tasks:", `  - { id: copy, kind: replicate.rsync, with: { path: ${src}, target: ${path.join(h.home, "replica2")}, args: ["--files-from=${list}"] } }`));
+    expect(partial.byId.copy.error).toBe("rsync exited with code 23");
   });
 
   it("snapshots and reverts a local qcow2 disk with qemu-img", async () => {

@@ -9,7 +9,13 @@ export const ZResticRepo = {
   repository: z.string().min(1),
   /** Name of the secret holding the repository password. */
   password: z.string().min(1).default("restic"),
+  /** For an sftp repository: the private key ssh logs in with (default: the node user's own ssh setup). */
+  sshKey: z.string().min(1).optional(),
+  /** For an sftp repository: a known_hosts file the server's key must be in (default: the user's). */
+  knownHosts: z.string().min(1).optional(),
 };
+
+type ResticRepo = { repository: string; sshKey?: string; knownHosts?: string };
 
 export const RESTIC = process.env.FERRY_RESTIC ?? "restic";
 
@@ -26,10 +32,35 @@ export function resticEnv(ctx: TaskContext, repo: { repository: string; password
   };
 }
 
+/**
+ * The restic command line up to the subcommand. For an sftp repository with a key or a
+ * known_hosts file, restic's ssh command is given in full (restic 0.14 has no option for extra ssh
+ * arguments), always in batch mode so a missing key fails instead of waiting for a password.
+ */
+export function resticCommand(repo: ResticRepo): string[] {
+  if (!repo.sshKey && !repo.knownHosts) return [RESTIC];
+  const target = sftpTarget(repo.repository);
+  if (!target) throw new TaskFailure(`sshKey and knownHosts apply to an sftp repository, not ${repo.repository}`);
+  const ssh = ["ssh", "-o", "BatchMode=yes"];
+  if (repo.sshKey) ssh.push("-i", path.resolve(repo.sshKey), "-o", "IdentitiesOnly=yes");
+  if (repo.knownHosts) ssh.push("-o", `UserKnownHostsFile=${path.resolve(repo.knownHosts)}`, "-o", "StrictHostKeyChecking=yes");
+  if (target.port) ssh.push("-p", target.port);
+  if (target.user) ssh.push("-l", target.user);
+  ssh.push(target.host, "-s", "sftp");
+  // restic splits the option like a shell would: quote what has spaces.
+  return [RESTIC, "-o", `sftp.command=${ssh.map((a) => (/[\s"']/.test(a) ? `"${a.replace(/(["\\])/g, "\\$1")}"` : a)).join(" ")}`];
+}
+
+/** user, host and port of "sftp:user@host:/path" or "sftp://user@host:port/path"; null for other backends. */
+export function sftpTarget(repository: string): { user: string | null; host: string; port: string | null } | null {
+  const m = /^sftp:\/\/(?:([^@/]+)@)?(\[[^\]]+\]|[^:/]+)(?::(\d+))?\//.exec(repository) ?? /^sftp:(?:([^@/]+)@)?(\[[^\]]+\]|[^:/]+):()/.exec(repository);
+  return m ? { user: m[1] ?? null, host: m[2].replace(/^\[(.*)\]$/, "$1"), port: m[3] || null } : null;
+}
+
 const isLocal = (repository: string) => !/^[a-z0-9]+:/i.test(repository) || repository.startsWith("local:");
 
 /** Creates the repository on first use (local repositories only, or when asked explicitly). */
-export async function ensureRepository(ctx: TaskContext, env: Record<string, string>, init: boolean): Promise<void> {
+export async function ensureRepository(ctx: TaskContext, restic: string[], env: Record<string, string>, init: boolean): Promise<void> {
   const repo = env.RESTIC_REPOSITORY;
   if (isLocal(repo)) {
     const dir = repo.replace(/^local:/, "");
@@ -38,14 +69,14 @@ export async function ensureRepository(ctx: TaskContext, env: Record<string, str
     fs.mkdirSync(dir, { recursive: true });
   } else {
     try {
-      await ctx.spawn([RESTIC, "cat", "config", "--no-lock"], { env, onStdout: () => {} });
+      await ctx.spawn([...restic, "cat", "config", "--no-lock"], { env, onStdout: () => {} });
       return;
     } catch (err) {
       if (!init) throw err;
     }
   }
   ctx.log(`creating restic repository ${repo}`);
-  await ctx.spawn([RESTIC, "init"], { env });
+  await ctx.spawn([...restic, "init"], { env });
 }
 
 /** The folder's path when `folder` names a synced folder, else `path` itself. */

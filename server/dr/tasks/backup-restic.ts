@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ensureRepository, INTERNAL_NAMES, jsonMessages, RESTIC, resticEnv, sourcePath, ZResticRepo } from "../drivers/restic";
+import { ensureRepository, INTERNAL_NAMES, jsonMessages, resticCommand, resticEnv, sourcePath, ZResticRepo } from "../drivers/restic";
 import { defineTask, TaskFailure } from "./types";
 
 /** Backs up a synced folder (or a path) into a restic repository; the snapshot becomes a recovery point. */
@@ -17,14 +17,14 @@ export default defineTask({
     .refine((w) => !!w.folder !== !!w.path, { message: "give exactly one of folder or path" }),
   async run(ctx, w) {
     const env = resticEnv(ctx, w);
-    await ensureRepository(ctx, env, w.init);
+    await ensureRepository(ctx, resticCommand(w), env, w.init);
     const { dir, subject } = sourcePath(ctx, w);
     const json = jsonMessages(ctx, "summary");
     const tags = ["ferry", `plan:${ctx.planId}`, ...(w.folder ? [`folder:${w.folder}`] : []), ...w.tags];
     const excludes = [...INTERNAL_NAMES, ...w.exclude].flatMap((e) => ["--exclude", e]);
     // Backing up "." from inside the folder keeps the snapshot's tree relative, so a restore
     // lands the folder's content straight in the target directory.
-    await ctx.spawn([RESTIC, "backup", "--json", "--host", ctx.deps.deviceId.slice(0, 7), ...tags.flatMap((t) => ["--tag", t]), ...excludes, "."], {
+    await ctx.spawn([...resticCommand(w), "backup", "--json", "--host", ctx.deps.deviceId.slice(0, 7), ...tags.flatMap((t) => ["--tag", t]), ...excludes, "."], {
       env,
       cwd: dir,
       onStdout: json.onStdout,

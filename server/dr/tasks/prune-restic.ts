@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RESTIC, resticEnv, ZResticRepo } from "../drivers/restic";
+import { resticCommand, resticEnv, ZResticRepo } from "../drivers/restic";
 import { defineTask, TaskFailure } from "./types";
 
 const keep = z.number().int().min(0).max(10_000).optional();
@@ -23,7 +23,7 @@ export default defineTask({
     if (!flags.length) throw new TaskFailure("set at least one of keepLast, keepDaily, keepWeekly, keepMonthly");
     const env = resticEnv(ctx, w);
     let removed = 0;
-    await ctx.spawn([RESTIC, "forget", "--prune", "--json", "--tag", w.tag ?? `plan:${ctx.planId}`, ...flags], {
+    await ctx.spawn([...resticCommand(w), "forget", "--prune", "--json", "--tag", w.tag ?? `plan:${ctx.planId}`, ...flags], {
       env,
       onStdout: (line) => {
         if (!line.startsWith("[")) return ctx.log(line, "stdout");

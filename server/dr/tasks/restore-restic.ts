@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { RESTIC, resticEnv, ZResticRepo } from "../drivers/restic";
+import { resticCommand, resticEnv, ZResticRepo } from "../drivers/restic";
 import { compareTrees, hashTree } from "../drivers/tree-hash";
 import { defineTask, TaskFailure } from "./types";
 
@@ -37,7 +37,7 @@ export default defineTask({
     fs.mkdirSync(target, { recursive: true });
     if (!w.overwrite && fs.readdirSync(target).length) throw new TaskFailure(`${target} is not empty (set overwrite: true to restore over it)`);
     const filter = snapshot === "latest" && w.folder ? ["--tag", `folder:${w.folder}`] : [];
-    await ctx.spawn([RESTIC, "restore", snapshot, ...filter, "--target", target, "--verify"], { env });
+    await ctx.spawn([...resticCommand(w), "restore", snapshot, ...filter, "--target", target, "--verify"], { env });
     const restored = await hashTree(target, ctx.signal);
     let differences: string[] = [];
     if (w.compare) {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { RESTIC, resticEnv, ZResticRepo } from "../drivers/restic";
+import { resticCommand, resticEnv, ZResticRepo } from "../drivers/restic";
 import { markVerified } from "../rpo";
 import { defineTask, TaskFailure } from "./types";
 
@@ -30,13 +30,13 @@ export default defineTask({
       snapshot = fromUpstream.snapshotId;
     }
     try {
-      await ctx.spawn([RESTIC, "check", `--read-data-subset=${w.readData}`], { env });
+      await ctx.spawn([...resticCommand(w), "check", `--read-data-subset=${w.readData}`], { env });
       let files = 0;
       if (w.restoreSample) {
         const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-verify-"));
         try {
           const filter = snapshot === "latest" && w.folder ? ["--tag", `folder:${w.folder}`] : [];
-          await ctx.spawn([RESTIC, "restore", snapshot, ...filter, "--target", scratch, "--verify"], { env });
+          await ctx.spawn([...resticCommand(w), "restore", snapshot, ...filter, "--target", scratch, "--verify"], { env });
           files = fs.readdirSync(scratch, { recursive: true }).length;
         } finally {
           fs.rmSync(scratch, { recursive: true, force: true });
