@@ -82,6 +82,18 @@ describe("a node process", () => {
     expect(body.error.message).toContain("deviceName");
   });
 
+  it("logs in with an HttpOnly, SameSite=Strict session cookie", async () => {
+    const res = await fetch(`${node.url}/api/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: node.password }),
+    });
+    expect(res.status).toBe(200);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("ferry_session="));
+    expect(cookie).toMatch(/; HttpOnly(;|$)/);
+    expect(cookie).toMatch(/; SameSite=Strict(;|$)/);
+  });
+
   it("answers 404 for unknown routes and procedures", async () => {
     expect((await fetch(`${node.url}/api/nothing-here`)).status).toBe(404);
     expect((await fetch(`${node.url}/api/trpc/system.nothing`, { headers: { "x-api-key": node.apiKey } })).status).toBe(404);
@@ -155,6 +167,23 @@ describe("a node process", () => {
     expect(node.log()).not.toContain("password:");
     const status = await callApi<{ deviceId: string; deviceName: string }>(node, "system.status");
     expect(status.deviceName).toBe("gamma");
+  });
+
+  it("without FERRY_ADMIN_PASSWORD prints a random admin password once, and it logs in", async () => {
+    const fresh = await startNode({ env: { FERRY_ADMIN_PASSWORD: "" } });
+    try {
+      const printed = /created user "admin" with password: (\S+)/.exec(fresh.log())?.[1];
+      expect(printed).toMatch(/^\S{12,}$/);
+      const login = (password: string) =>
+        fetch(`${fresh.url}/api/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password }) });
+      expect((await login(printed!)).status).toBe(200);
+      expect(await fresh.stop()).toBe(0);
+      const again = await startNode({ home: fresh.home, env: { FERRY_ADMIN_PASSWORD: "" } });
+      expect(again.log()).not.toContain("password:");
+      expect(await again.stop()).toBe(0);
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it("refuses to start with a corrupt cert.pem and names the file", async () => {

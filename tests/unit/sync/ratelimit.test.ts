@@ -41,4 +41,18 @@ describe("token buckets for bandwidth limits", () => {
     expect(a.recvDelay(256 * KIB)).toBeGreaterThan(990);
     expect(b.recvDelay(10 * 1024 * KIB)).toBe(0);
   });
+
+  it("a node-wide receive limit holds every device back; a device's send limit holds back only that device", () => {
+    const limiter = new RateLimiter();
+    limiter.setGlobal({ maxSendKbps: 0, maxRecvKbps: 512 });
+    limiter.setDevice("A", { maxSendKbps: 256, maxRecvKbps: 0 });
+    const a = limiter.throttle("A");
+    const b = limiter.throttle("B");
+    // 160 KiB of burst, then 512 KiB at 512 KiB/s: about a second, whichever device it comes from.
+    expect(a.recvDelay(160 * KIB)).toBe(0);
+    expect(b.recvDelay(512 * KIB)).toBeGreaterThan(990);
+    expect(a.sendDelay(160 * KIB)).toBe(0);
+    expect(a.sendDelay(256 * KIB)).toBeGreaterThan(990);
+    expect(b.sendDelay(10 * 1024 * KIB)).toBe(0);
+  });
 });

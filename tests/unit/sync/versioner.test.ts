@@ -65,6 +65,28 @@ describe("staggered versioning over simulated time", () => {
     expect(stversions("docs")).toEqual([`report~${at(90000)}.txt`]);
   });
 
+  it("cleans up on its own every cleanupIntervalS once started, and no more after stop", async () => {
+    const v = versioner("staggered", { maxAge: "86400", cleanupIntervalS: "1" });
+    write("sched.txt", "old");
+    await v.archive("sched.txt");
+    clock.t = T0 + 2 * 86400 * 1000;
+    v.start();
+    try {
+      const version = path.join(root, ".stversions", `sched~${at(0)}.txt`);
+      const deadline = Date.now() + 5000;
+      while (fs.existsSync(version) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(fs.existsSync(version)).toBe(false);
+    } finally {
+      v.stop();
+    }
+    write("sched.txt", "newer");
+    clock.t = T0;
+    await v.archive("sched.txt");
+    clock.t = T0 + 2 * 86400 * 1000;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(stversions()).toEqual([`sched~${at(0)}.txt`]);
+  }, 15_000);
+
   it("honours a shorter maxAge", async () => {
     const v = versioner("staggered", { maxAge: "86400" });
     write("a.txt", "one");
