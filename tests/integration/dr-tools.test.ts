@@ -27,6 +27,22 @@ async function run(planSource: string, params?: Record<string, string>) {
   return { state, view, byId };
 }
 
+/**
+ * Secrets live in the secrets table and nowhere else: not in run logs, attempt errors or results,
+ * stored events, the audit log or settings, and not in any event the bus sent while the runs went.
+ */
+function expectSecretsOnlyInTheirTable(values: string[], sent: unknown[]) {
+  const sqlite = h!.handle.sqlite;
+  const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((t) => t.name);
+  expect(tables).toContain("run_logs");
+  for (const table of tables.filter((t) => t !== "secrets")) {
+    const dump = JSON.stringify(sqlite.prepare(`SELECT * FROM "${table}"`).all());
+    for (const v of values) expect(dump.includes(v), `secret found in table ${table}`).toBe(false);
+  }
+  const events = JSON.stringify(sent);
+  for (const v of values) expect(events.includes(v), "secret found in an event").toBe(false);
+}
+
 function makeTree(dir: string) {
   fs.mkdirSync(path.join(dir, "sub/deeper"), { recursive: true });
   fs.writeFileSync(path.join(dir, "a.txt"), "alpha\n");
@@ -38,6 +54,8 @@ function makeTree(dir: string) {
 describe("DR tasks on real tools", () => {
   it("backs up with restic, restores byte-identical, verifies, prunes, and derives RPO and RTO", async () => {
     h = await startDr();
+    const sent: unknown[] = [];
+    h.deps.events.subscribe((e) => sent.push(e));
     h.dr.secrets.set("restic", "correct horse battery staple");
     const src = path.join(h.home, "src");
     makeTree(src);
@@ -69,6 +87,7 @@ describe("DR tasks on real tools", () => {
     expect(rpo.subjects.map((s) => s.key)).toContain(src);
     expect(rto.restores[0]).toMatchObject({ planId: "backup", taskId: "restore", kind: "restore.restic" });
     expect(rto.restores[0].measuredMs).toBeGreaterThan(0);
+    expectSecretsOnlyInTheirTable(["correct horse battery staple"], sent);
   });
 
   it("a restore into a non-empty directory is refused and loses nothing", async () => {
@@ -184,6 +203,8 @@ describe("DR tasks on real tools", () => {
     closers.push(one.close);
     const vm = one.addVm(42, "db-1", "v1");
     h = await startDr();
+    const sent: unknown[] = [];
+    h.deps.events.subscribe((e) => sent.push(e));
     h.dr.secrets.set("one", one.session);
     const w = `endpoint: "${one.endpoint}", credentials: one, pollInterval: 50`;
     const snap = await run(yamlPlan("id: one-snap", "tasks:", `  - { id: s, kind: vm.snapshot, with: { driver: opennebula, ${w}, vm: 42, name: nightly } }`));
@@ -208,6 +229,7 @@ describe("DR tasks on real tools", () => {
     h.dr.secrets.set("one", "oneadmin:wrong");
     const denied = await run(yamlPlan("id: hosts", "tasks:", `  - { id: c, kind: check.opennebula, with: { endpoint: "${one.endpoint}", credentials: one } }`));
     expect(denied.byId.c.error).toMatch(/^one.hostpool.info: AUTHENTICATION: /);
+    expectSecretsOnlyInTheirTable([one.session, "oneadmin:wrong"], sent);
   });
 
   it("mails through a real SMTP server on one_failed, posts a webhook, probes HTTP", async () => {
@@ -226,6 +248,8 @@ describe("DR tasks on real tools", () => {
     closers.push(() => new Promise<void>((r) => web.close(() => r())));
     const url = `http://127.0.0.1:${(web.address() as { port: number }).port}`;
     h = await startDr();
+    const sent: unknown[] = [];
+    h.deps.events.subscribe((e) => sent.push(e));
     h.dr.secrets.set("smtp", "mail-pw");
     h.dr.secrets.set("hook", "hook-token-xyz");
     setSmtp(h.deps.settings, { host: "127.0.0.1", port: smtp.port, from: "ferry@example.com", user: "ferry", passwordSecret: "smtp" });
@@ -249,6 +273,7 @@ describe("DR tasks on real tools", () => {
     expect(hooks).toHaveLength(1);
     expect(hooks[0]).toMatch(/^Bearer hook-token-xyz \{/);
     expect(JSON.parse(hooks[0].slice(hooks[0].indexOf("{")))).toMatchObject({ planId: "alerts", tasks: expect.arrayContaining([{ id: "broken", state: "failed", error: expect.any(String) }]) });
+    expectSecretsOnlyInTheirTable(["mail-pw", "hook-token-xyz"], sent);
   });
 
   it("the built-in DR test template runs end to end", async () => {

@@ -87,13 +87,19 @@ describe("DR executor", { timeout: 30_000 }, () => {
     expect(alive(grandchild)).toBe(false);
   });
 
-  it("cancel stops the running task and everything after it", async () => {
+  it("cancel stops the running task, kills its whole process tree, and everything after it", async () => {
     h = await startDr();
-    h.dr.applyPlan(yamlPlan("id: long", "tasks:", `  - { id: a, kind: shell, with: ${sh("sleep 30")} }`, `  - { id: b, kind: shell, needs: [a], with: ${sh("true")} }`), "test");
+    const pidFile = path.join(h.home, "pid");
+    // The tool's own child ignores SIGTERM: only the SIGKILL that follows the grace period ends it.
+    h.dr.applyPlan(yamlPlan("id: long", "tasks:", `  - { id: a, kind: shell, with: ${sh(`sh -c 'trap "" TERM; sleep 30' & echo $! > ${pidFile}; wait`)} }`, `  - { id: b, kind: shell, needs: [a], with: ${sh("true")} }`), "test");
     const run = h.dr.startRun("long", { actor: "test" })!;
-    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 100 && !fs.existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
+    const grandchild = Number(fs.readFileSync(pidFile, "utf8"));
+    expect(alive(grandchild)).toBe(true);
     h.dr.cancelRun(run.id, "test");
     expect(await h.dr.waitRun(run.id)).toBe("cancelled");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(alive(grandchild)).toBe(false);
     const view = h.dr.showRun(run.id);
     expect(view.tasks.map((t) => t.state)).toEqual(["cancelled", "cancelled"]);
     expect(view.run.state).toBe("cancelled");

@@ -1,9 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { parsePlan } from "../../../server/dr/plans/parse";
+import type { StoredPlan } from "../../../server/dr/plans/store";
+import { Scheduler } from "../../../server/dr/schedule/scheduler";
 import type { FerryEvent } from "../../../server/events/types";
 import { startDr, yamlPlan, type DrHarness } from "../../support/dr";
 
 let h: DrHarness | null = null;
 afterEach(async () => {
+  vi.useRealTimers();
   await h?.close();
   h = null;
 });
@@ -61,5 +65,34 @@ describe("DR scheduler", { timeout: 20_000 }, () => {
     await new Promise((r) => setTimeout(r, 3300));
     expect(skipped.length).toBeGreaterThanOrEqual(1);
     expect(h.dr.listRuns({ planId: "slow" }).length).toBeLessThanOrEqual(2);
+  });
+
+  it("fires a daily 02:30 once on each daylight-saving change day, on its own timer (Europe/Berlin)", () => {
+    const local = (t: number) => new Date(t).toLocaleString("sv-SE", { timeZone: "Europe/Berlin" });
+    const dst = parsePlan(plan("dst", 'schedule: "30 2 * * *"', "timezone: Europe/Berlin"));
+    const fireDays = (fromIso: string, days: number) => {
+      vi.useFakeTimers({ now: Date.parse(fromIso) });
+      const stored: StoredPlan = { plan: dst, version: 1, source: "", paused: false, lastTickAt: Date.now(), updatedAt: Date.now() };
+      const fired: string[] = [];
+      const s = new Scheduler({
+        plans: () => [stored],
+        due: (_id, tick, trigger) => {
+          expect(trigger).toBe("schedule");
+          expect(Date.now()).toBe(tick); // the timer fires at the tick itself
+          fired.push(`${new Date(tick).toISOString()} ${local(tick)}`);
+        },
+        setLastTick: (_id, tick) => (stored.lastTickAt = tick),
+        log: () => {},
+      });
+      s.start();
+      vi.advanceTimersByTime(days * 86_400_000);
+      s.stop();
+      vi.useRealTimers();
+      return fired;
+    };
+    // Spring forward (29 March 2026): 02:30 does not exist; it runs once, at 03:00 CEST.
+    expect(fireDays("2026-03-27T12:00:00Z", 3)).toEqual(["2026-03-28T01:30:00.000Z 2026-03-28 02:30:00", "2026-03-29T01:00:00.000Z 2026-03-29 03:00:00", "2026-03-30T00:30:00.000Z 2026-03-30 02:30:00"]);
+    // Fall back (25 October 2026): 02:30 happens twice; it runs once, at the first (CEST).
+    expect(fireDays("2026-10-24T12:00:00Z", 3)).toEqual(["2026-10-25T00:30:00.000Z 2026-10-25 02:30:00", "2026-10-26T01:30:00.000Z 2026-10-26 02:30:00", "2026-10-27T01:30:00.000Z 2026-10-27 02:30:00"]);
   });
 });
