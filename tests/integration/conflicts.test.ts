@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conflictsRouter } from "../../server/api/routers/conflicts";
 import { versionsRouter } from "../../server/api/routers/versions";
 import { createCallerFactory, router } from "../../server/api/trpc";
+import conflictsCommand from "../../server/cli/commands/conflicts";
 import { audit } from "../../server/db/schema";
 import type { FerryEvent } from "../../server/events/types";
+import { runCommand } from "../support/cli-local";
 import { contextFor } from "../support/runtime";
 import { pair, startSyncNode, treeOf, waitFor, type TestSyncNode } from "../support/sync-nodes";
 
@@ -23,7 +25,21 @@ const api = (n: TestSyncNode) => createCallerFactory(testRouter)(contextFor(n, {
 const read = (dir: string, name: string) => fs.readFileSync(path.join(dir, name), "utf8");
 const copiesIn = (dir: string) => fs.readdirSync(dir).filter((n) => n.includes(".sync-conflict-")).sort();
 const same = () => JSON.stringify(treeOf(dirA)) === JSON.stringify(treeOf(dirB));
-const FILES = ["keep-current.txt", "keep-conflict.txt", "keep-both.txt", "merge.txt", "bulk-1.txt", "bulk-2.txt", "bad.txt", "vanish.txt"];
+const CLI_FILES = ["cli-both.txt", "cli-merge.txt", "cli-bulk-1.txt", "cli-bulk-2.txt"];
+const FILES = ["keep-current.txt", "keep-conflict.txt", "keep-both.txt", "merge.txt", "bulk-1.txt", "bulk-2.txt", "bad.txt", "vanish.txt", "max.txt", ...CLI_FILES];
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Both nodes edit `names` while apart, beta a second later: beta wins, alpha's edits become the copies. */
+async function collide(names: string[], round = "") {
+  a.rt.sync.updateDevice(b.deviceId, { paused: true }, "test");
+  await waitFor(() => !a.rt.sync.sessions.has(b.deviceId) && !b.rt.sync.sessions.has(a.deviceId), "disconnect");
+  for (const f of names) fs.writeFileSync(path.join(dirA, f), `alpha's ${f}${round}\nshared line\n`);
+  await a.rt.sync.rescan("docs", { wait: true });
+  await pause(1100);
+  for (const f of names) fs.writeFileSync(path.join(dirB, f), `beta's ${f}${round}\nshared line\n`);
+  await b.rt.sync.rescan("docs", { wait: true });
+  a.rt.sync.updateDevice(b.deviceId, { paused: false }, "test");
+}
 
 beforeAll(async () => {
   a = await startSyncNode({ name: "alpha" });
@@ -39,14 +55,7 @@ beforeAll(async () => {
   await waitFor(() => FILES.every((f) => fs.existsSync(path.join(dirB, f))), "first sync");
 
   // Both edit every file while apart; beta's edits are a second newer, so beta wins everywhere.
-  a.rt.sync.updateDevice(b.deviceId, { paused: true }, "test");
-  await waitFor(() => !a.rt.sync.sessions.has(b.deviceId) && !b.rt.sync.sessions.has(a.deviceId), "disconnect");
-  for (const f of FILES) fs.writeFileSync(path.join(dirA, f), `alpha's ${f}\nshared line\n`);
-  await a.rt.sync.rescan("docs", { wait: true });
-  await new Promise((r) => setTimeout(r, 1100));
-  for (const f of FILES) fs.writeFileSync(path.join(dirB, f), `beta's ${f}\nshared line\n`);
-  await b.rt.sync.rescan("docs", { wait: true });
-  a.rt.sync.updateDevice(b.deviceId, { paused: false }, "test");
+  await collide(FILES);
   await waitFor(() => copiesIn(dirA).length === FILES.length && copiesIn(dirB).length === FILES.length && same(), "conflict copies on both nodes", 60_000);
   // Beta received the copies as ordinary files; its scan of the index lists them as conflicts too.
   await waitFor(() => b.rt.sync.conflicts.list({ folderId: "docs" }).length === FILES.length, "beta to list the conflicts");
@@ -223,5 +232,85 @@ describe("versioning of files a peer replaced or deleted", () => {
     await expect(api(b).versions.setVersioning({ folderId: "docs", type: "staggered", params: { keep: "3" } })).rejects.toThrow(/has no parameter keep/);
     await expect(api(b).versions.restore({ folderId: "docs", path: "../x.txt", version: "../x~20240110-120000.txt" })).rejects.toThrow(/cannot restore "..\/x.txt"/);
     expect(b.rt.sync.config.folder("docs")!.versioning).toEqual({ type: "simple", params: { keep: "3" } });
+  });
+});
+
+describe("the ferry conflicts CLI", () => {
+  it("lists both versions' size, time, modifier and hash, and shows the line diff", async () => {
+    const listed = await runCommand(a, conflictsCommand, "list", "--folder", "docs", "--search", "cli-both");
+    const c = conflictOf("cli-both.txt");
+    const lines = listed.split("\n");
+    expect(lines[0]).toBe(`${String(c.id).padEnd(6)} ${"docs".padEnd(16)} cli-both.txt`);
+    const size = (who: string) => `${who}'s cli-both.txt\nshared line\n`.length;
+    expect(lines[1]).toMatch(new RegExp(`^ +current: +${size("beta")} bytes, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d, by ${b.deviceId.slice(0, 7)}, ${c.winner.hash.slice(0, 16)}$`));
+    expect(lines[2]).toMatch(new RegExp(`^ +conflict: +${size("alpha")} bytes, .*, by ${a.deviceId.slice(0, 7)}, ${c.loser.hash.slice(0, 16)} +\\(${c.conflictName.replaceAll(".", "\\.")}\\)$`));
+    expect(lines).toHaveLength(3);
+
+    const shown = await runCommand(a, conflictsCommand, "show", String(conflictOf("cli-merge.txt").id));
+    expect(shown.split("\n").slice(-3)).toEqual(["-beta's cli-merge.txt", "+alpha's cli-merge.txt", " shared line"]);
+  });
+
+  it("refuses bad input with a clear error and changes nothing on disk", async () => {
+    const before = { a: treeOf(dirA), b: treeOf(dirB) };
+    const id = String(conflictOf("cli-both.txt").id);
+    await expect(runCommand(a, conflictsCommand, "resolve", "999999", "--keep", "current")).rejects.toThrow("no conflict 999999");
+    await expect(runCommand(a, conflictsCommand, "resolve", "cli-both.txt", "--keep", "current")).rejects.toThrow('conflict IDs are numbers (see ferry conflicts list), got "cli-both.txt"');
+    await expect(runCommand(a, conflictsCommand, "resolve", id, "--keep", "both")).rejects.toThrow("--keep both needs --name NEW-NAME");
+    await expect(runCommand(a, conflictsCommand, "resolve", id, "--keep", "both", "--name", "../out.txt")).rejects.toThrow(/not allowed/);
+    await expect(runCommand(a, conflictsCommand, "resolve", id, "--keep", "theirs")).rejects.toThrow('--keep must be current, conflict or both, got "theirs"');
+    await expect(runCommand(a, conflictsCommand, "resolve", id, "--content", path.join(a.home, "no-such-file"))).rejects.toThrow(/^cannot read /);
+    expect(treeOf(dirA)).toEqual(before.a);
+    expect(treeOf(dirB)).toEqual(before.b);
+    expect(fs.existsSync(path.join(a.home, "out.txt"))).toBe(false);
+  });
+
+  it("resolves with keep both, merged content from a file, and several at once; every node ends the same", async () => {
+    const both = conflictOf("cli-both.txt");
+    expect(await runCommand(a, conflictsCommand, "resolve", String(both.id), "--keep", "both", "--name", "cli-both (alpha).txt")).toMatch(
+      new RegExp(`^resolved ${both.id} \\(cli-both\\.txt\\): keepBoth; changed `),
+    );
+    const merge = conflictOf("cli-merge.txt");
+    const merged = "alpha's and beta's cli-merge.txt\nshared line\n";
+    const upload = path.join(a.home, "merged.txt");
+    fs.writeFileSync(upload, merged);
+    await runCommand(a, conflictsCommand, "resolve", String(merge.id), "--content", upload);
+    const bulk = ["cli-bulk-1.txt", "cli-bulk-2.txt"].map((n) => conflictOf(n));
+    expect(await runCommand(a, conflictsCommand, "resolve", ...bulk.map((c) => String(c.id)), "--keep", "conflict")).toBe(
+      bulk.map((c) => `resolved ${c.id} (${c.name}): conflict`).join("\n"),
+    );
+    await waitFor(() => same() && read(dirB, "cli-merge.txt") === merged && fs.existsSync(path.join(dirB, "cli-both (alpha).txt")), "the CLI's resolutions on beta", 30_000);
+    for (const dir of [dirA, dirB]) {
+      expect(read(dir, "cli-both.txt")).toBe("beta's cli-both.txt\nshared line\n");
+      expect(read(dir, "cli-both (alpha).txt")).toBe("alpha's cli-both.txt\nshared line\n");
+      expect(read(dir, "cli-merge.txt")).toBe(merged);
+      for (const c of bulk) expect(read(dir, c.name)).toBe(`alpha's ${c.name}\nshared line\n`);
+      expect(copiesIn(dir).filter((n) => n.startsWith("cli-"))).toEqual([]);
+    }
+    const rows = a.rt.db.select().from(audit).where(eq(audit.action, "conflict.resolve")).all().filter((r) => r.actor === "cli");
+    expect(rows.map((r) => JSON.parse(r.detail).choice).sort()).toEqual(["keepBoth", "keepConflict", "keepConflict", "useContent"]);
+  });
+});
+
+describe("maxConflicts", () => {
+  const maxCopies = (dir: string) => copiesIn(dir).filter((n) => n.startsWith("max."));
+
+  it("defaults to 10; at 1 a new conflict replaces the older copy on every node; at 0 no copy is made", async () => {
+    expect(a.rt.sync.config.folder("docs")!.maxConflicts).toBe(10);
+    const [first] = maxCopies(dirA);
+    expect(maxCopies(dirA)).toEqual([first]);
+    await a.rt.sync.updateFolder("docs", { maxConflicts: 1 }, "test");
+    await pause(1000); // a copy's name has the second it was made
+    await collide(["max.txt"], " (round 2)");
+    await waitFor(() => maxCopies(dirA).length === 1 && maxCopies(dirA)[0] !== first && same(), "the second copy to replace the first on both nodes", 30_000);
+    const second = maxCopies(dirA)[0];
+    expect(read(dirA, second)).toBe("alpha's max.txt (round 2)\nshared line\n");
+    expect(maxCopies(dirB)).toEqual([second]);
+    await waitFor(() => a.rt.sync.conflicts.list({ folderId: "docs" }).filter((c) => c.name === "max.txt").length === 1, "the pruned copy's conflict to close");
+
+    await a.rt.sync.updateFolder("docs", { maxConflicts: 0 }, "test");
+    await collide(["max.txt"], " (round 3)");
+    await waitFor(() => read(dirA, "max.txt") === "beta's max.txt (round 3)\nshared line\n" && same(), "beta's round 3 on alpha", 30_000);
+    expect(maxCopies(dirA)).toEqual([second]);
+    expect(maxCopies(dirB)).toEqual([second]);
   });
 });

@@ -1,12 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import { createTRPCClient, unstable_localLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "../../server/api/root";
 import deviceCommand from "../../server/cli/commands/device";
 import folderCommand from "../../server/cli/commands/folder";
-import type { Command } from "../../server/cli/command";
-import { contextFor } from "../support/runtime";
+import { runCommand } from "../support/cli-local";
 import { audit } from "../../server/db/schema";
 import type { EventType } from "../../server/events/types";
 import { pair, startSyncNode, treeOf, waitFor, type TestSyncNode } from "../support/sync-nodes";
@@ -28,15 +25,7 @@ const announced = (on: TestSyncNode, from: TestSyncNode, name: string, check: (r
     return !!r && check(r);
   }, `${name} from ${from.deviceId.slice(0, 7)} on ${on.deviceId.slice(0, 7)}`);
 const auditActions = (n: TestSyncNode) => n.rt.db.select().from(audit).all().map((r) => r.action);
-/** Runs a CLI command against a node through the real router (no HTTP); returns what it printed. */
-async function cli(n: TestSyncNode, command: Command, ...args: string[]): Promise<string> {
-  const client = createTRPCClient<typeof appRouter>({
-    links: [unstable_localLink({ router: appRouter, createContext: async () => contextFor(n, { kind: "apikey", user: null, actor: "cli" }) })],
-  });
-  const lines: string[] = [];
-  await command.run({ client, args, json: false, out: (l) => lines.push(l) });
-  return lines.join("\n");
-}
+const cli = runCommand;
 const eventTypes = (n: TestSyncNode): EventType[] => n.rt.events.recent(500).map((e) => e.type);
 
 beforeAll(async () => {
@@ -221,10 +210,15 @@ describe("folder types across three Ferry nodes", () => {
     expect(await cli(n1, deviceCommand, "limit", n3.deviceId, "--send", "0")).toBe(`${n3.deviceId}: send unlimited KiB/s, receive unlimited KiB/s`);
     expect(await cli(n1, deviceCommand, "pause", n3.deviceId)).toBe(`paused ${n3.deviceId}`);
     expect(await cli(n1, deviceCommand, "resume", n3.deviceId)).toBe(`resumed ${n3.deviceId}`);
+    const extra = path.join(n3.home, "extra");
+    expect(await cli(n3, folderCommand, "add", "extra", extra, "--type", "sendonly")).toBe(`added folder extra (sendonly) at ${extra}`);
+    expect(n3.rt.sync.config.folder("extra")?.type).toBe("sendonly");
+    await expect(cli(n3, folderCommand, "add", "extra2", `${extra}2`, "--type", "mirror")).rejects.toThrow("--type must be one of sendreceive, sendonly, receiveonly");
+    expect(n3.rt.sync.config.folder("extra2")).toBeUndefined();
     const rows = (n: TestSyncNode) => n.rt.db.select().from(audit).all().filter((r) => r.actor === "cli").map((r) => r.action);
     expect(rows(n2)).toContain("folder.revert");
     expect(rows(n1)).toEqual(expect.arrayContaining(["folder.override", "device.pause", "device.resume", "device.update"]));
-    expect(rows(n3)).toEqual(expect.arrayContaining(["folder.type", "folder.pause", "folder.resume"]));
+    expect(rows(n3)).toEqual(expect.arrayContaining(["folder.add", "folder.type", "folder.pause", "folder.resume"]));
     await waitFor(() => n1.rt.sync.sessions.has(n3.deviceId), "node 1 and 3 to reconnect");
   });
 });
