@@ -113,4 +113,37 @@ describe("DR executor across a crash", () => {
     expect(errors[1]).toContain('no plan "nope"');
     expect(await cli(node.home, "plan", "list")).toBe("no plans");
   });
+
+  it("ferry run start --param, run cancel and run show --json drive a run from the command line", async () => {
+    const node = await startNode({ args: ["--no-console"] });
+    nodes.push(node);
+    const work = path.join(node.home, "work");
+    fs.mkdirSync(work);
+    const planFile = path.join(work, "p.yaml");
+    fs.writeFileSync(
+      planFile,
+      yamlPlan(
+        "id: p",
+        "params: { who: nobody }",
+        "tasks:",
+        `  - { id: long, kind: shell, with: { argv: ["sh", "-c", "echo \${params.who} > ${work}/who; sleep 30 & echo $! > ${work}/pid; wait"] } }`,
+        `  - { id: next, kind: shell, needs: [long], with: { argv: ["true"] } }`,
+      ),
+    );
+    await cli(node.home, "plan", "apply", planFile);
+    expect(await cli(node.home, "run", "start", "p", "--param", "who=ops")).toBe("run #1 of p running");
+    const pid = await until("the tool to start", () => (fs.existsSync(`${work}/pid`) ? Number(fs.readFileSync(`${work}/pid`, "utf8")) || null : null));
+    expect(fs.readFileSync(`${work}/who`, "utf8")).toBe("ops\n");
+    expect(await cli(node.home, "run", "cancel", "1")).toMatch(/^run #1: cancel requested/);
+    const shown = await until("run #1 to end", async () => {
+      const v = JSON.parse(await cli(node.home, "run", "show", "1", "--json"));
+      return v.run.state === "running" ? null : v;
+    });
+    expect(shown.run).toMatchObject({ state: "cancelled", params: { who: "ops" } });
+    expect(shown.tasks.map((t: { id: string; state: string }) => [t.id, t.state])).toEqual([
+      ["long", "cancelled"],
+      ["next", "cancelled"],
+    ]);
+    await until("the tool's child to be gone", () => !alive(pid), 10_000);
+  });
 });
