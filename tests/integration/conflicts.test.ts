@@ -6,6 +6,7 @@ import { conflictsRouter } from "../../server/api/routers/conflicts";
 import { versionsRouter } from "../../server/api/routers/versions";
 import { createCallerFactory, router } from "../../server/api/trpc";
 import conflictsCommand from "../../server/cli/commands/conflicts";
+import versionsCommand from "../../server/cli/commands/versions";
 import { audit } from "../../server/db/schema";
 import type { FerryEvent } from "../../server/events/types";
 import { runCommand } from "../support/cli-local";
@@ -232,6 +233,23 @@ describe("versioning of files a peer replaced or deleted", () => {
     await expect(api(b).versions.setVersioning({ folderId: "docs", type: "staggered", params: { keep: "3" } })).rejects.toThrow(/has no parameter keep/);
     await expect(api(b).versions.restore({ folderId: "docs", path: "../x.txt", version: "../x~20240110-120000.txt" })).rejects.toThrow(/cannot restore "..\/x.txt"/);
     expect(b.rt.sync.config.folder("docs")!.versioning).toEqual({ type: "simple", params: { keep: "3" } });
+  });
+
+  it("the ferry versions CLI lists and restores versions and sets versioning, each an event and an audit row", async () => {
+    const listed = (await runCommand(b, versionsCommand, "list", "docs", "report.txt")).split("\n");
+    expect(listed.slice(0, 2)).toEqual(["versioning: simple", "report.txt"]);
+    expect(listed.slice(2)).toHaveLength(3);
+    for (const line of listed.slice(2)) expect(line).toMatch(/^ {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +\d+ bytes {2}report~\d{8}-\d{6}\.txt$/);
+    const { files } = await api(b).versions.list({ folderId: "docs", path: "report.txt" });
+    const second = files[0].versions.find((v) => fs.readFileSync(path.join(dirB, ".stversions", v.version), "utf8") === "second draft\n")!.version;
+    expect(await runCommand(b, versionsCommand, "restore", "docs", "report.txt", second)).toBe(`restored report.txt from ${second}`);
+    await waitFor(() => fs.existsSync(path.join(dirA, "report.txt")) && read(dirA, "report.txt") === "second draft\n", "the restored version on alpha");
+    expect(await runCommand(b, versionsCommand, "set", "docs", "staggered", "--param", "maxAge=86400")).toBe('versioning of docs: staggered {"maxAge":"86400"}');
+    await expect(runCommand(b, versionsCommand, "set", "docs", "simple", "--param", "keep")).rejects.toThrow('--param takes key=value, got "keep"');
+    expect(b.rt.sync.config.folder("docs")!.versioning).toEqual({ type: "staggered", params: { maxAge: "86400" } });
+    const rows = b.rt.db.select().from(audit).all().filter((r) => r.actor === "cli").map((r) => r.action);
+    expect(rows).toEqual(["version.restore", "folder.versioning"]);
+    expect(b.rt.events.recent(500).map((e) => e.type)).toEqual(expect.arrayContaining(["versioning.changed", "version.restored"]));
   });
 });
 
