@@ -90,6 +90,26 @@ describe("DR tasks on real tools", () => {
     expectSecretsOnlyInTheirTable(["correct horse battery staple"], sent);
   });
 
+  it("prune.restic applies keep-last/-daily/-weekly/-monthly to this plan's snapshots only", async () => {
+    h = await startDr();
+    h.dr.secrets.set("restic", "prune-pw");
+    const src = path.join(h.home, "src");
+    makeTree(src);
+    const repo = path.join(h.home, "repo");
+    const backup = (id: string) => yamlPlan(`id: ${id}`, "tasks:", `  - { id: b, kind: backup.restic, with: { path: ${src}, repository: ${repo} } }`);
+    for (let i = 0; i < 3; i++) {
+      fs.writeFileSync(path.join(src, "a.txt"), `version ${i}\n`);
+      expect((await run(backup("nightly"))).state).toBe("success");
+    }
+    expect((await run(backup("other"))).state).toBe("success");
+    const pruned = await run(yamlPlan("id: nightly", "tasks:", `  - { id: p, kind: prune.restic, with: { repository: ${repo}, keepLast: 1, keepDaily: 1, keepWeekly: 1, keepMonthly: 1 } }`));
+    expect(pruned.state).toBe("success");
+    // All three were made today: each rule keeps the newest one, so two go.
+    expect(pruned.byId.p.result).toEqual({ removed: 2 });
+    const left = JSON.parse(execFileSync("restic", ["snapshots", "--json"], { env: { ...process.env, RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: "prune-pw" }, encoding: "utf8" })) as { tags: string[] }[];
+    expect(left.map((s) => s.tags.find((t) => t.startsWith("plan:"))).sort()).toEqual(["plan:nightly", "plan:other"]);
+  });
+
   it("a restore into a non-empty directory is refused and loses nothing", async () => {
     h = await startDr();
     h.dr.secrets.set("restic", "pw-123456");

@@ -26,8 +26,15 @@ export default defineTask({
     await ctx.spawn([...resticCommand(w), "forget", "--prune", "--json", "--tag", w.tag ?? `plan:${ctx.planId}`, ...flags], {
       env,
       onStdout: (line) => {
-        if (!line.startsWith("[")) return ctx.log(line, "stdout");
-        for (const group of JSON.parse(line) as { remove?: unknown[] | null }[]) removed += group.remove?.length ?? 0;
+        // The forget report is one JSON array; prune's own progress lines start with "[0:00]" too.
+        let groups: { remove?: unknown[] | null }[] | null = null;
+        try {
+          if (line.startsWith("[{")) groups = JSON.parse(line) as { remove?: unknown[] | null }[];
+        } catch {
+          groups = null;
+        }
+        if (!groups) return ctx.log(line, "stdout");
+        for (const group of groups) removed += group.remove?.length ?? 0;
       },
     });
     ctx.log(`removed ${removed} snapshot(s)`);
