@@ -119,6 +119,35 @@ describe("a node process", () => {
     expect(String((err as Error).message)).toMatch(/Log in or send the API key/);
   });
 
+  it("refuses every non-public procedure over an anonymous WebSocket", async () => {
+    const { client, close } = wsClientFor(node.url, null);
+    try {
+      const procs = Object.entries((appRouter._def as unknown as { procedures: Record<string, { _def: { type: string } }> }).procedures);
+      for (const [name, p] of procs) {
+        if (PUBLIC.has(name)) continue;
+        const proc = name.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], client) as {
+          query(i: unknown): Promise<unknown>;
+          mutate(i: unknown): Promise<unknown>;
+          subscribe(i: unknown, o: { onError(e: unknown): void; onData(): void }): { unsubscribe(): void };
+        };
+        let outcome: unknown;
+        if (p._def.type === "subscription") {
+          let sub: { unsubscribe(): void } | undefined;
+          outcome = await new Promise<unknown>((resolve) => {
+            sub = proc.subscribe(undefined, { onError: (e) => resolve(e), onData: () => resolve("data") });
+            setTimeout(() => resolve("no answer"), 5000);
+          });
+          sub?.unsubscribe();
+        } else {
+          outcome = await (p._def.type === "mutation" ? proc.mutate({}) : proc.query({})).then(() => "answered", (e: unknown) => e);
+        }
+        expect((outcome as { data?: { code?: string } }).data?.code, name).toBe("UNAUTHORIZED");
+      }
+    } finally {
+      close();
+    }
+  });
+
   it("streams live events and resumes after a reconnect from the last id, losing none", async () => {
     const first = wsClientFor(node.url, node.apiKey);
     const seen: FerryEvent[] = [];
