@@ -6,6 +6,7 @@ import { appRouter } from "./api/root";
 import { createContext, identifyCaller } from "./api/context";
 import type { Runtime } from "./runtime";
 import { renderMetrics } from "./metrics";
+import { foreground } from "./sync/time-slice";
 
 export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -52,6 +53,10 @@ export function createFerryServer(rt: Runtime, pages: PageHandler | null) {
   });
 
   const server = http.createServer(async (req, res) => {
+    // Background work (a scan's slices) gives way until this request is answered.
+    const answered = foreground.begin();
+    res.once("finish", answered);
+    res.once("close", answered);
     securityHeaders(res);
     const url = new URL(req.url ?? "/", "http://localhost");
     const p = url.pathname;
