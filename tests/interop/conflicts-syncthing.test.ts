@@ -26,7 +26,7 @@ beforeAll(async () => {
   dirS = path.join(st.home, "shared");
   fs.mkdirSync(dirS, { recursive: true });
   fs.mkdirSync(dirF, { recursive: true });
-  for (const f of ["st-wins.txt", "ferry-wins.txt"]) fs.writeFileSync(path.join(dirF, f), `base ${f}\n`);
+  for (const f of ["st-wins.txt", "ferry-wins.txt", "st-wins-both.txt", "ferry-wins-current.txt"]) fs.writeFileSync(path.join(dirF, f), `base ${f}\n`);
   ferry.rt.sync.addDevice({ deviceId: st.deviceId, name: "syncthing", addresses: [st.syncAddress] }, "test");
   await st.addDevice(ferry.deviceId, ferry.address, "ferry");
   ferry.rt.sync.addFolder({ id: "shared", path: dirF, devices: [st.deviceId], fsWatcherDelayS: 0.2 }, "test");
@@ -35,16 +35,16 @@ beforeAll(async () => {
 
   await st.rest("POST", `/rest/system/pause?device=${ferry.deviceId}`);
   await waitFor(() => !ferry.rt.sync.sessions.has(st.deviceId), "disconnect", 30_000);
-  fs.writeFileSync(path.join(dirS, "ferry-wins.txt"), "syncthing's older edit\n");
+  for (const f of ["ferry-wins.txt", "ferry-wins-current.txt"]) fs.writeFileSync(path.join(dirS, f), "syncthing's older edit\n");
   await pause(1200);
-  fs.writeFileSync(path.join(dirF, "ferry-wins.txt"), "ferry's newer edit\n");
-  fs.writeFileSync(path.join(dirF, "st-wins.txt"), "ferry's older edit\n");
+  for (const f of ["ferry-wins.txt", "ferry-wins-current.txt"]) fs.writeFileSync(path.join(dirF, f), "ferry's newer edit\n");
+  for (const f of ["st-wins.txt", "st-wins-both.txt"]) fs.writeFileSync(path.join(dirF, f), "ferry's older edit\n");
   await pause(1200);
-  fs.writeFileSync(path.join(dirS, "st-wins.txt"), "syncthing's newer edit\n");
+  for (const f of ["st-wins.txt", "st-wins-both.txt"]) fs.writeFileSync(path.join(dirS, f), "syncthing's newer edit\n");
   await st.rest("POST", "/rest/db/scan?folder=shared");
   await ferry.rt.sync.rescan("shared", { wait: true });
   await st.rest("POST", `/rest/system/resume?device=${ferry.deviceId}`);
-  await waitFor(() => copies(dirF).length === 2 && copies(dirS).length === 2 && same(), "two conflict copies on both sides", 90_000);
+  await waitFor(() => copies(dirF).length === 4 && copies(dirS).length === 4 && same(), "four conflict copies on both sides", 90_000);
 }, 240_000);
 
 afterAll(async () => {
@@ -68,6 +68,25 @@ describe("conflicts with a real Syncthing peer", () => {
     await waitFor(() => read(dirS, "st-wins.txt") === "ferry's older edit\n" && !fs.existsSync(path.join(dirS, c.conflictName)), "Syncthing to apply the resolution", 60_000);
     expect(read(dirF, "st-wins.txt")).toBe("ferry's older edit\n");
     expect(fs.existsSync(path.join(dirF, c.conflictName))).toBe(false);
+  });
+
+  it("keep current on Ferry deletes the copy Syncthing made, on Syncthing's disk too", async () => {
+    const c = conflictOf("ferry-wins-current.txt")!;
+    await api().conflicts.resolve({ id: c.id, choice: "keepCurrent" });
+    await waitFor(() => !fs.existsSync(path.join(dirS, c.conflictName)), "Syncthing to delete its copy", 60_000);
+    for (const dir of [dirF, dirS]) expect(read(dir, "ferry-wins-current.txt")).toBe("ferry's newer edit\n");
+    expect(fs.existsSync(path.join(dirF, c.conflictName))).toBe(false);
+  });
+
+  it("keep both on Ferry renames the copy on Syncthing's disk too", async () => {
+    const c = conflictOf("st-wins-both.txt")!;
+    await api().conflicts.resolve({ id: c.id, choice: "keepBoth", newName: "st-wins-both (ferry).txt" });
+    await waitFor(() => fs.existsSync(path.join(dirS, "st-wins-both (ferry).txt")) && !fs.existsSync(path.join(dirS, c.conflictName)), "Syncthing to take the rename", 60_000);
+    for (const dir of [dirF, dirS]) {
+      expect(read(dir, "st-wins-both.txt")).toBe("syncthing's newer edit\n");
+      expect(read(dir, "st-wins-both (ferry).txt")).toBe("ferry's older edit\n");
+      expect(fs.existsSync(path.join(dir, c.conflictName))).toBe(false);
+    }
   });
 
   it("a merged upload on Ferry replaces the file on Syncthing and deletes Syncthing's own copy", async () => {
