@@ -193,6 +193,11 @@ describe("bad input changes nothing", () => {
     const before = treeOf(ro);
     await expect(api(a).conflicts.resolve({ id: c.id, choice: "useContent", contentBase64: Buffer.from("merged").toString("base64") })).rejects.toThrow(/receive-only/);
     expect(treeOf(ro)).toEqual(before);
+    // The copy removed by hand before a scan noticed: the conflict no longer exists on disk.
+    fs.rmSync(path.join(ro, c.conflictName));
+    await expect(api(a).conflicts.resolve({ id: c.id, choice: "keepConflict" })).rejects.toThrow(`the conflict copy ${c.conflictName} is gone; nothing to resolve`);
+    expect(read(ro, "plan.txt")).toBe("current\n");
+    expect(fs.readdirSync(ro).filter((n) => !n.startsWith("."))).toEqual(["plan.txt"]);
   });
 });
 
