@@ -42,16 +42,20 @@ function recentChanges(rt: Runtime, input: { folderId?: string; beforeId?: numbe
   const names = deviceNames(rt);
   const where = inArray(events.type, ["item.finished", "local.changed"]);
   const rows: ChangeRow[] = [];
-  // Read in pages: a folder filter can skip many rows, and local.changed carries several items.
+  // Read in pages: a folder filter can skip many rows, and one local.changed of a scan carries up
+  // to 250 items, so a first page of 500 such rows was megabytes of JSON for 100 lines on screen
+  // (the slowest console page during a big scan). Pages start small and grow while they yield little.
   let cursor = input.beforeId;
+  let pageSize = 16;
   while (rows.length < input.limit) {
     const page = rt.db
       .select()
       .from(events)
       .where(cursor ? and(where, lt(events.id, cursor)) : where)
       .orderBy(desc(events.id))
-      .limit(500)
+      .limit(pageSize)
       .all();
+    pageSize = Math.min(pageSize * 4, 1024);
     if (!page.length) break;
     for (const e of page) {
       cursor = e.id;
