@@ -1,12 +1,14 @@
-// `npm run bench [-- --quick] [-- --only=a,b,c,console] [-- --profile] [-- --repeats=N] [-- --skip-st-default] [-- --files=N]`
+// `npm run bench [-- --quick] [-- --only=a,b,c,scheduler,console] [-- --profile] [-- --repeats=N] [-- --skip-st-default] [-- --files=N]`
 //
 // Syncs the same data Ferry → Ferry and Syncthing → Syncthing on loopback, each pair fresh per
 // scenario (so peak RSS belongs to that scenario), and writes the figures to
-// tests/bench/results/<timestamp>.json and latest.json:
+// tests/bench/results/<timestamp>.json and latest.json (a run with --only: latest-<scenarios>.json):
 //   (a) 1 GiB in 8 files, (b) 20,000 files of 4 KiB in 100 directories, (c) one 4 KiB edit
 //   with the watcher on (Ferry 0.05 s delay; Syncthing 1 s, and its default 10 s).
 // --quick: 20 MiB in 8 files, 500 files, 3 edits, no 10 s Syncthing run (checks the harness).
-// --only=console (not in the default a,b,c): one Ferry node with its console; Chromium loads /,
+// scheduler (in the default a,b,c,scheduler): 20 DR plans due every second for 30 s (--quick: 10 s);
+//   how late each run starts after its tick, p50/p95/p99/max against the 50 ms p99 target.
+// --only=console (not in the default a,b,c,scheduler): one Ferry node with its console; Chromium loads /,
 //   /folders, /folders/big, /devices and /changes while 100,000 files in 100 directories are
 //   scanned and after, each timed to its data on screen; p50 and worst per page against the
 //   1-second budget, the scan's duration, peak RSS and CPU. --quick: 10,000 files;
@@ -21,16 +23,17 @@ import { startFerryPair, startSyncthingPair, syncthingVersion, type FolderSettin
 import { measureSha256 } from "./proc";
 import { consoleTable, runConsole } from "./console";
 import { runBulk, runEdits, type BulkResult, type EditResult } from "./scenarios";
+import { runScheduler } from "./scheduler";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-for (const a of args) if (!/^--(quick|profile|skip-st-default|only=(a|b|c|console)(,(a|b|c|console))*|repeats=\d+|files=[1-9]\d*)$/.test(a)) {
+for (const a of args) if (!/^--(quick|profile|skip-st-default|only=(a|b|c|scheduler|console)(,(a|b|c|scheduler|console))*|repeats=\d+|files=[1-9]\d*)$/.test(a)) {
   console.error(`unknown argument ${a}; see the comment at the top of tests/bench/run.ts`);
   process.exit(2);
 }
 const quick = flag("quick");
-const only = new Set((option("only") ?? "a,b,c").split(","));
+const only = new Set((option("only") ?? "a,b,c,scheduler").split(","));
 const repeats = Number(option("repeats") ?? (quick ? 3 : 10));
 const consoleFiles = Number(option("files") ?? (quick ? 10_000 : 100_000));
 const stDefaultDelay = !quick && !flag("skip-st-default");
@@ -111,6 +114,10 @@ async function main() {
       scenarios.c = { ferry, syncthing, syncthingDefaultDelay: syncthingDefault, ratio: ratio(ferry.medianSeconds, syncthing.medianSeconds) };
       log(`  ratio Ferry/Syncthing(1 s) ${ratio(ferry.medianSeconds, syncthing.medianSeconds)}`);
     }
+    if (only.has("scheduler")) {
+      log(`\n(scheduler) DR runs started on their schedule`);
+      scenarios.scheduler = await runScheduler(20, quick ? 10 : 30, log);
+    }
     if (only.has("console")) {
       const entry = await runConsole(root, consoleFiles, log);
       for (const l of consoleTable(entry)) log(l);
@@ -120,9 +127,11 @@ async function main() {
     fs.mkdirSync(RESULTS, { recursive: true });
     const stamp = (result.startedAt as string).replace(/[:.]/g, "-");
     const text = JSON.stringify(result, null, 2) + "\n";
-    const name = `${stamp}${quick ? "-quick" : ""}.json`;
+    // A partial run (--only) keeps its own latest file, so latest.json always holds a full run.
+    const part = option("only") ? `-${[...only].join("-")}` : "";
+    const name = `${stamp}${quick ? "-quick" : ""}${part}.json`;
     fs.writeFileSync(path.join(RESULTS, name), text);
-    fs.writeFileSync(path.join(RESULTS, quick ? "latest-quick.json" : "latest.json"), text);
+    fs.writeFileSync(path.join(RESULTS, `latest${quick ? "-quick" : ""}${part}.json`), text);
     log(`\nwrote tests/bench/results/${name}`);
     if (profileDir) log(`CPU profiles in ${profileDir} (summarize: node --import tsx tests/bench/profile.ts DIR)`);
   } finally {
