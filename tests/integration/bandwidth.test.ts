@@ -76,6 +76,20 @@ describe("bandwidth limits", () => {
     expect(treeOf(path.join(b.home, F))).toEqual(treeOf(path.join(a.home, F)));
   }, 120_000);
 
+  it("a per-device send limit and the node-wide receive limit each hold a 30-second transfer within 10%", async () => {
+    await api(a).devices.update({ deviceId: b.deviceId, maxSendKbps: LIMIT_KIB });
+    const send = await transfer("device-send-limited.bin", SIZE);
+    console.log(`device send limit ${LIMIT_KIB} KiB/s: ${send.kibPerS.toFixed(0)} KiB/s over ${send.seconds.toFixed(1)} s`);
+    expect(Math.abs(send.kibPerS - LIMIT_KIB) / LIMIT_KIB).toBeLessThan(0.1);
+    await api(a).devices.update({ deviceId: b.deviceId, maxSendKbps: 0 });
+
+    await api(b).settings.update({ maxRecvKbps: LIMIT_KIB });
+    const recv = await transfer("global-recv-limited.bin", SIZE);
+    console.log(`global receive limit ${LIMIT_KIB} KiB/s: ${recv.kibPerS.toFixed(0)} KiB/s over ${recv.seconds.toFixed(1)} s`);
+    expect(Math.abs(recv.kibPerS - LIMIT_KIB) / LIMIT_KIB).toBeLessThan(0.1);
+    await api(b).settings.update({ maxRecvKbps: 0 });
+  }, 150_000);
+
   it("a negative limit is refused and nothing changes", async () => {
     await expect(api(b).devices.update({ deviceId: a.deviceId, maxSendKbps: -5 })).rejects.toThrow();
     await expect(api(a).settings.update({ maxRecvKbps: -1 })).rejects.toThrow();
