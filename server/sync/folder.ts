@@ -14,6 +14,7 @@ import { conflictCopyFor, pruneConflictCopies } from "./conflict-copies";
 import { scanFolder, type ScanChange, type KnownFile } from "./scanner";
 import { FolderWatcher } from "./watcher";
 import { applyDelete, applyDirectory, applySymlink, pullFile, LocalChangedError, type BlockSource } from "./puller";
+import { isSymlinkType } from "./puller-items";
 import type { ConflictLog } from "./conflicts";
 import { ConflictScan } from "./conflict-scan";
 import { Versioner } from "./versioner";
@@ -448,7 +449,11 @@ export class FolderRunner {
     const totalBytes = need.reduce((n, i) => n + (i.global.deleted ? 0 : i.global.size), 0);
     let doneBytes = 0;
     const dirs = need.filter((i) => !i.global.deleted && i.global.type === FileInfoType.Directory).sort((a, b) => a.name.localeCompare(b.name));
-    const filesAndLinks = need.filter((i) => !i.global.deleted && i.global.type !== FileInfoType.Directory);
+    // Symlinks come right after directories and before any file, one at a time, as in Syncthing's
+    // first pass: a file under a name that a link of the same pull takes is then refused by the
+    // parent check, never raced against the link's creation.
+    const links = need.filter((i) => !i.global.deleted && isSymlinkType(i.global.type)).sort((a, b) => a.name.localeCompare(b.name));
+    const files = need.filter((i) => !i.global.deleted && i.global.type !== FileInfoType.Directory && !isSymlinkType(i.global.type));
     // Deletions last and deepest first, so a directory is empty when its turn comes.
     const deletions = need.filter((i) => i.global.deleted).sort((a, b) => b.name.length - a.name.length || b.name.localeCompare(a.name));
     let failures = 0;
@@ -485,10 +490,11 @@ export class FolderRunner {
       }
     };
     for (const d of dirs) await runOne(d);
+    for (const l of links) await runOne(l);
     // A small file's pull is mostly waiting on two fsyncs (file and directory), so many run at
     // once; big files stay at 4, each already holding up to 16 blocks in flight.
-    const small = filesAndLinks.filter((i) => i.global.size <= SMALL_PULL_BYTES);
-    const large = filesAndLinks.filter((i) => i.global.size > SMALL_PULL_BYTES);
+    const small = files.filter((i) => i.global.size <= SMALL_PULL_BYTES);
+    const large = files.filter((i) => i.global.size > SMALL_PULL_BYTES);
     await Promise.all([runLimited(large, 4, runOne), runLimited(small, SMALL_PULL_CONCURRENCY, runOne)]);
     for (const d of deletions) await runOne(d);
     this.lastPullAt = Date.now();

@@ -17,7 +17,7 @@ import {
   type ExpectedLocal,
 } from "./puller-disk";
 
-const isSymlinkType = (type: number) => type === FileInfoType.Symlink || type === FileInfoType.SymlinkFile || type === FileInfoType.SymlinkDirectory;
+export const isSymlinkType = (type: number) => type === FileInfoType.Symlink || type === FileInfoType.SymlinkFile || type === FileInfoType.SymlinkDirectory;
 
 /**
  * Creates the directory (parents 0755), or fixes the mode of the one already there. Mode is

@@ -175,15 +175,19 @@ describe("a hostile configured peer", () => {
     expect((await folderRow()).failedItems.find((i) => i.name === "link/evil")!.reason).toMatch(/symlink/);
     expect(outsideEntries()).toEqual([]);
 
-    // Link and file in one message: whichever the puller reaches first, nothing lands outside,
-    // and no temp link is left behind.
+    // Link and file in one message, the file listed first: links are made before any file of the
+    // same pull (Syncthing's order), so the file is refused at the link and never raced against
+    // it; nothing lands outside and no temp link is left behind.
+    const fileSeq = ++seq;
     const link2: FileInfo = { ...link, name: "link2", sequence: ++seq };
     contents.set("link2/evil", data);
-    conn.send(indexOf([link2, fileEntry("link2/evil", data, ++seq)], true));
+    conn.send(indexOf([fileEntry("link2/evil", data, fileSeq), link2], true));
     await waitFor(async () => {
       const row = await folderRow();
-      return row.state === "idle" && row.failedItems.some((i) => i.name === "link2" || i.name === "link2/evil");
-    }, "link2 settled");
+      return row.state === "idle" && row.failedItems.some((i) => i.name === "link2/evil");
+    }, "link2/evil refused");
+    expect(fs.lstatSync(path.join(folderDir, "link2")).isSymbolicLink()).toBe(true);
+    expect((await folderRow()).failedItems.find((i) => i.name === "link2/evil")!.reason).toMatch(/symlink/);
     expect(fs.readdirSync(folderDir).filter((n) => n.startsWith(".syncthing.link"))).toEqual([]);
     expect(outsideEntries()).toEqual([]);
     conn.destroy();
