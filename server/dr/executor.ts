@@ -227,7 +227,8 @@ export class RunController {
     } catch (err) {
       const reason = signal.aborted ? signal.reason : err;
       state = reason instanceof TimeoutError ? "timeout" : reason instanceof CancelError ? "cancelled" : reason instanceof HaltError ? "interrupted" : "failed";
-      error = reason instanceof Error ? reason.message : String(reason);
+      // A tool's message may quote what it was given (a password in a URL): masked like the log.
+      error = log.redact(reason instanceof Error ? reason.message : String(reason));
       log.write(`${state}: ${error}`, "warn");
     } finally {
       clearTimeout(timer);

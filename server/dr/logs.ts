@@ -32,10 +32,15 @@ export class AttemptLog {
     if (value.length >= 3 && !this.masks.includes(value)) this.masks.push(value);
   }
 
+  /** text with every masked value replaced by "***" (log lines, and an attempt's error message). */
+  redact(text: string): string {
+    for (const m of this.masks) text = text.split(m).join("***");
+    return text;
+  }
+
   write(raw: string, stream: Stream = "info"): void {
     if (this.capped) return;
-    let line = raw.length > 8192 ? raw.slice(0, 8192) + "…" : raw;
-    for (const m of this.masks) line = line.split(m).join("***");
+    let line = this.redact(raw.length > 8192 ? raw.slice(0, 8192) + "…" : raw);
     this.bytes += Buffer.byteLength(line) + 1;
     if (this.bytes > this.cap) {
       this.capped = true;

@@ -127,6 +127,21 @@ describe("DR executor", { timeout: 30_000 }, () => {
     expect(rows.at(-1)!.line).toBe("[log reached 256 KiB; further output is dropped]");
   });
 
+  it("masks a secret that a task's error message quotes, in the attempt row and the task.finished event", async () => {
+    h = await startDr();
+    // A token pasted with a line break: fetch refuses the header and quotes its value.
+    h.dr.secrets.set("hook", "s3cr3t\nvalue");
+    const finished: unknown[] = [];
+    h.deps.events.subscribe((e) => e.type === "task.finished" && finished.push(e.data));
+    const { state, view } = await runPlan(yamlPlan("id: hook", "tasks:", "  - { id: w, kind: notify.webhook, with: { url: 'http://127.0.0.1:9/', token: hook } }"));
+    expect(state).toBe("failed");
+    expect(view.tasks[0].error).toMatch(/invalid header value/);
+    expect(view.tasks[0].error).toContain("Bearer ***");
+    const everywhere = JSON.stringify([view, finished, h.deps.db.select().from(taskAttempts).all(), h.deps.db.select().from(runLogs).all()]);
+    expect(everywhere).toContain("Bearer ***");
+    expect(everywhere).not.toContain("s3cr3t");
+  });
+
   it("passes --param values into a task", async () => {
     h = await startDr();
     const out = path.join(h.home, "out");
