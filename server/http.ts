@@ -3,6 +3,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
 import { appRouter } from "./api/root";
+import { installPageQueries } from "./api/page-queries";
 import { createContext, identifyCaller } from "./api/context";
 import type { Runtime } from "./runtime";
 import { renderMetrics } from "./metrics";
@@ -43,6 +44,7 @@ function originAllowed(req: IncomingMessage): boolean {
  * and everything else handed to Next. Pages need a session; the login page does not.
  */
 export function createFerryServer(rt: Runtime, pages: PageHandler | null) {
+  installPageQueries();
   const trpcHttp = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,

@@ -39,7 +39,12 @@ export function ChangesList({ folderId, limit = 100, folderLabels, showFolder = 
   );
   if (changes.error) return <Notice tone="error">{errorMessage(changes.error)}</Notice>;
   if (!changes.data) return <p className="text-sm text-slate-500">{t("app.loading")}</p>;
-  if (!changes.data.length) return <p className="text-sm text-slate-500">{t("changes.none")}</p>;
+  if (!changes.data.length)
+    return (
+      <p className="text-sm text-slate-500" data-testid="changes-none">
+        {t("changes.none")}
+      </p>
+    );
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm" data-testid="changes">

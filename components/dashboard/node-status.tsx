@@ -33,7 +33,7 @@ export function NodeStatus({ status }: { status: NodeStatusData }) {
           <span className="font-mono">{status.version}</span>
         </Row>
         <Row label={t("dashboard.uptime")}>
-          <span title={t("dashboard.startedAt", { time: new Date(status.startedAt).toLocaleString(lang) })}>
+          <span suppressHydrationWarning title={t("dashboard.startedAt", { time: new Date(status.startedAt).toLocaleString(lang) })}>
             {formatDuration((now - status.startedAt) / 1000, lang)}
           </span>
         </Row>

@@ -10,7 +10,7 @@ export function When({ at, testId }: { at: number | null | undefined; testId?: s
   const now = useNow(10_000);
   if (!at) return <span data-testid={testId}>{t("dr.never")}</span>;
   return (
-    <time dateTime={new Date(at).toISOString()} title={new Date(at).toLocaleString(lang)} data-testid={testId}>
+    <time suppressHydrationWarning dateTime={new Date(at).toISOString()} title={new Date(at).toLocaleString(lang)} data-testid={testId}>
       {formatRelative(at, now, lang)}
     </time>
   );

@@ -33,13 +33,16 @@ export function useNow(everyMs = 15_000): number {
   return now;
 }
 
-/** "3 minutes ago", with the exact local time on hover. */
+/**
+ * "3 minutes ago", with the exact local time on hover. The server renders it with its clock and
+ * time zone and the browser with its own (pages arrive with their data), hence no mismatch warning.
+ */
 export function RelativeTime({ time }: { time: number }) {
   const { lang } = useI18n();
   const now = useNow();
   const date = new Date(time);
   return (
-    <time dateTime={date.toISOString()} title={date.toLocaleString(lang)}>
+    <time suppressHydrationWarning dateTime={date.toISOString()} title={date.toLocaleString(lang)}>
       {formatRelative(time, Math.max(now, time), lang)}
     </time>
   );

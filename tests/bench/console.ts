@@ -5,7 +5,6 @@
 // the report gives p50 and worst per page against the 1-second budget.
 import fs from "node:fs";
 import path from "node:path";
-import type { Locator, Page } from "playwright-core";
 import { launchBrowser, logIn, openConsole } from "../support/browser";
 import { callApi, startNode, type NodeProcess } from "../support/node-process";
 import { until } from "./pairs";
@@ -18,18 +17,46 @@ const DIRS = 100;
 /** Rounds of every page after the scan, so "after" has a p50 too. */
 const AFTER_ROUNDS = 5;
 
-/** Each page and what only shows once its data has arrived (the same test ids the e2e checks). */
-const PAGES: { url: string; ready: (p: Page) => Locator }[] = [
-  { url: "/", ready: (p) => p.getByTestId("health-folders") },
-  { url: "/folders", ready: (p) => p.locator(`[data-testid=folder-row][data-folder-id=${FOLDER}]`) },
-  { url: `/folders/${FOLDER}`, ready: (p) => p.getByTestId("folder-state") },
-  { url: "/devices", ready: (p) => p.getByTestId("device-id") },
+/**
+ * Each page and what only shows once its data has arrived (the same test ids the e2e checks), as
+ * a CSS selector the page itself watches too (see PAINT_CLOCK).
+ */
+const PAGES: { url: string; css: string }[] = [
+  { url: "/", css: "[data-testid=health-folders]" },
+  { url: "/folders", css: `[data-testid=folder-row][data-folder-id=${FOLDER}]` },
+  { url: `/folders/${FOLDER}`, css: "[data-testid=folder-state]" },
+  { url: "/devices", css: "[data-testid=device-id]" },
   // An empty feed is an answer too: early in the scan there may be no change to list yet.
-  { url: "/changes", ready: (p) => p.getByTestId("change-row").or(p.getByText("No changes yet.")) },
+  { url: "/changes", css: "[data-testid=change-row], [data-testid=changes-none]" },
 ];
 
+/**
+ * Runs in every page before its own scripts: on each animation frame, notes when each selector
+ * first matched a visible element, on the page's navigation clock. Playwright's view of the same
+ * moment (`ms`) also includes the load event and its own round trips.
+ */
+// A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
+const PAINT_CLOCK = (selectors: string[]) => `(() => {
+  const selectors = ${JSON.stringify(selectors)};
+  const seen = {};
+  window.__ferryPainted = seen;
+  const frame = () => {
+    for (const sel of selectors)
+      if (seen[sel] === undefined && [...document.querySelectorAll(sel)].some((e) => e.getClientRects().length > 0)) seen[sel] = performance.now();
+    if (Object.keys(seen).length < selectors.length) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})();`;
+
 export interface Sample {
+  /** Playwright's view: goto() (which waits for the load event) plus its wait for the data; includes its own round trips. */
   ms: number;
+  /** The browser's own clock: the first frame in which the page's data was visible (PAINT_CLOCK). */
+  paintedMs: number;
+  /** Where the time went, from the page's navigation timing: the HTML's first byte, its last byte, the load event. */
+  htmlFirstByteMs: number;
+  htmlDoneMs: number;
+  loadEventMs: number;
   /** The folder's state and local file count when the load started. */
   state: string;
   localFiles: number;
@@ -37,10 +64,14 @@ export interface Sample {
 
 export interface PhaseFigures {
   samples: Sample[];
+  /** On the browser's own clock: navigation start to the first frame showing the data. */
   p50Ms: number | null;
   worstMs: number | null;
   p50Met: boolean | null;
   worstMet: boolean | null;
+  /** As Playwright sees it: from asking for the page until the load event has fired and the data is visible. */
+  playwrightP50Ms: number | null;
+  playwrightWorstMs: number | null;
 }
 
 export interface ConsoleResult {
@@ -81,14 +112,15 @@ function makeFiles(root: string, files: number): void {
 }
 
 function phase(samples: Sample[]): PhaseFigures {
-  if (!samples.length) return { samples, p50Ms: null, worstMs: null, p50Met: null, worstMet: null };
-  const ms = samples.map((s) => s.ms);
-  const p50 = Math.round(median(ms));
-  const worst = Math.max(...ms);
-  return { samples, p50Ms: p50, worstMs: worst, p50Met: p50 < BUDGET_MS, worstMet: worst < BUDGET_MS };
+  if (!samples.length) return { samples, p50Ms: null, worstMs: null, p50Met: null, worstMet: null, playwrightP50Ms: null, playwrightWorstMs: null };
+  const painted = samples.map((s) => s.paintedMs);
+  const p50 = Math.round(median(painted));
+  const worst = Math.max(...painted);
+  const pw = samples.map((s) => s.ms);
+  return { samples, p50Ms: p50, worstMs: worst, p50Met: p50 < BUDGET_MS, worstMet: worst < BUDGET_MS, playwrightP50Ms: Math.round(median(pw)), playwrightWorstMs: Math.max(...pw) };
 }
 
-export async function runConsole(root: string, files: number, log: (l: string) => void): Promise<ConsoleResult> {
+export async function runConsole(root: string, files: number, log: (l: string) => void, profileDir?: string): Promise<ConsoleResult> {
   const dataDir = path.join(root, "console-data");
   log(`\n(console) console pages while ${files.toLocaleString("en")} files are scanned`);
   const c0 = performance.now();
@@ -99,7 +131,7 @@ export async function runConsole(root: string, files: number, log: (l: string) =
   let node: NodeProcess | undefined;
   const browser = await launchBrowser();
   try {
-    node = await startNode({ home: path.join(root, "console-home") });
+    node = await startNode({ home: path.join(root, "console-home"), nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [] });
     const n = node;
     const con = await openConsole(browser, n.url);
     await logIn(con.page, n.password);
@@ -131,24 +163,31 @@ export async function runConsole(root: string, files: number, log: (l: string) =
 
     const during: Record<string, Sample[]> = {};
     const after: Record<string, Sample[]> = {};
-    const load = async (url: string, ready: (p: Page) => Locator, into: Record<string, Sample[]>) => {
+    await con.page.addInitScript({ content: PAINT_CLOCK(PAGES.map((p) => p.css)) });
+    const load = async (url: string, css: string, into: Record<string, Sample[]>) => {
       const start = { state: folder.state, localFiles: folder.local.files };
       const t = performance.now();
       await con.page.goto(url);
-      await ready(con.page).first().waitFor({ timeout: 60_000 });
-      (into[url] ??= []).push({ ms: Math.round(performance.now() - t), ...start });
+      await con.page.locator(css).first().waitFor({ timeout: 60_000 });
+      const ms = Math.round(performance.now() - t);
+      const timing = await con.page.evaluate((sel) => {
+        const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+        const painted = (window as unknown as { __ferryPainted: Record<string, number> }).__ferryPainted[sel];
+        return { paintedMs: Math.round(painted), htmlFirstByteMs: Math.round(n.responseStart), htmlDoneMs: Math.round(n.responseEnd), loadEventMs: Math.round(n.loadEventEnd) };
+      }, css);
+      (into[url] ??= []).push({ ms, ...timing, ...start });
     };
 
     let rounds = 0;
     const deadline = t0 + 30 * 60_000;
     while (scan.end === null) {
       if (performance.now() > deadline) throw new Error(`the scan of ${files} files did not finish in 30 min (state ${folder.state}, ${folder.local.files} files)`);
-      for (const p of PAGES) if (scan.end === null) await load(p.url, p.ready, during);
+      for (const p of PAGES) if (scan.end === null) await load(p.url, p.css, during);
       rounds++;
     }
     const scanSeconds = (scan.end - t0) / 1000;
     log(`  scan done in ${scanSeconds.toFixed(1)} s; ${rounds} rounds of page loads meanwhile`);
-    for (let i = 0; i < AFTER_ROUNDS; i++) for (const p of PAGES) await load(p.url, p.ready, after);
+    for (let i = 0; i < AFTER_ROUNDS; i++) for (const p of PAGES) await load(p.url, p.css, after);
     polling = false;
     await poller;
     await until("the folder to still hold every file", async () => folder.local.files === files, 10_000);
@@ -181,15 +220,17 @@ export async function runConsole(root: string, files: number, log: (l: string) =
 /** The readable table: one line per page, p50 and worst during and after, each against the budget. */
 export function consoleTable(r: ConsoleResult): string[] {
   const mark = (ms: number | null, met: boolean | null) => (ms === null ? "—".padStart(14) : `${String(ms).padStart(5)} ms ${met ? "met   " : "MISSED"}`);
+  const pw = (f: PhaseFigures) => `${String(f.playwrightP50Ms ?? "—").padStart(5)} / ${String(f.playwrightWorstMs ?? "—").padStart(5)}`;
   const lines = [
-    `  budget ${r.budgetMs} ms from navigation to the page's data on screen`,
-    `  ${"page".padEnd(14)} ${"during scan".padEnd(37)} after scan`,
-    `  ${"".padEnd(14)} ${"n".padStart(3)}  ${"p50".padEnd(15)} ${"worst".padEnd(15)} ${"n".padStart(3)}  ${"p50".padEnd(15)} worst`,
+    `  budget ${r.budgetMs} ms from navigation start to the first frame showing the page's data (the browser's own clock);`,
+    `  beside it, as Playwright sees it: goto() until the load event, then its wait for the data (its own round trips included)`,
+    `  ${"page".padEnd(14)} ${"during scan".padEnd(50)} after scan`,
+    `  ${"".padEnd(14)} ${"n".padStart(3)}  ${"p50".padEnd(15)} ${"worst".padEnd(15)} ${"playwright".padEnd(14)} ${"n".padStart(3)}  ${"p50".padEnd(15)} ${"worst".padEnd(15)} playwright`,
   ];
   for (const [url, { during, after }] of Object.entries(r.pages)) {
     lines.push(
-      `  ${url.padEnd(14)} ${String(during.samples.length).padStart(3)}  ${mark(during.p50Ms, during.p50Met)} ${mark(during.worstMs, during.worstMet)} ` +
-        `${String(after.samples.length).padStart(3)}  ${mark(after.p50Ms, after.p50Met)} ${mark(after.worstMs, after.worstMet)}`,
+      `  ${url.padEnd(14)} ${String(during.samples.length).padStart(3)}  ${mark(during.p50Ms, during.p50Met)} ${mark(during.worstMs, during.worstMet)} ${pw(during)} ` +
+        `${String(after.samples.length).padStart(3)}  ${mark(after.p50Ms, after.p50Met)} ${mark(after.worstMs, after.worstMet)} ${pw(after)}`,
     );
   }
   const n = r.node;

@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchBrowser, logIn, openConsole } from "../support/browser";
@@ -97,6 +100,9 @@ describe("dashboard", () => {
     const { page, context, errors } = await openConsole(browser, node.url);
     await logIn(page, node.password);
     await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    // The heading comes in the first HTML; once the event stream is live the page is hydrated and
+    // the router's own first history entry is written, so what follows would be a real navigation.
+    await page.getByTestId("stream-status").and(page.locator("[data-status=live]")).waitFor();
     const navigations: string[] = [];
     page.on("framenavigated", (f) => f === page.mainFrame() && navigations.push(f.url()));
 
@@ -117,5 +123,37 @@ describe("dashboard", () => {
     await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
     expect(errors).toEqual([]);
     await context.close();
+  });
+  test("pages arrive with their data: with scripts off, the dashboard, devices and folders pages still show it", async () => {
+    const { page, context } = await openConsole(browser, node.url);
+    await logIn(page, node.password);
+    const storageState = await context.storageState();
+    await context.close();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-ssr-"));
+    await callApi(node, "folders.add", { id: "ssr", label: "Rendered on the server", path: dir }, "mutation");
+
+    // No script runs in this browser: whatever shows came in the page's first HTML.
+    const noJs = await browser.newContext({ baseURL: node.url, javaScriptEnabled: false, storageState });
+    const p = await noJs.newPage();
+    await p.goto("/");
+    expect(await p.getByTestId("device-id").textContent()).toBe(node.deviceId);
+    expect(await p.getByTestId("health-folders").isVisible()).toBe(true);
+    await p.goto("/devices");
+    expect(await p.getByTestId("device-id").textContent()).toBe(node.deviceId);
+    await p.goto("/folders");
+    expect(await p.locator("[data-testid=folder-row][data-folder-id=ssr]").textContent()).toContain("Rendered on the server");
+    await p.goto("/folders/ssr");
+    expect(await p.getByTestId("folder-state").isVisible()).toBe(true);
+    await noJs.close();
+
+    // And none for a visitor without a session: the login page, no data.
+    const anon = await browser.newContext({ baseURL: node.url, javaScriptEnabled: false });
+    const a = await anon.newPage();
+    await a.goto("/folders");
+    expect(new URL(a.url()).pathname).toBe("/login");
+    expect(await a.content()).not.toContain("Rendered on the server");
+    await anon.close();
+    await callApi(node, "folders.remove", { id: "ssr" }, "mutation");
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
