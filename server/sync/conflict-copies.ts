@@ -25,16 +25,22 @@ export function conflictCopyFor(item: NeedItem, ownShortId: bigint, maxConflicts
 }
 
 /** Keeps at most `max` copies of a file (a negative max keeps all), deleting the oldest. */
-export async function pruneConflictCopies(root: string, name: string, max: number): Promise<void> {
-  if (max < 0) return;
-  const dir = path.join(root, path.dirname(name));
+export async function pruneConflictCopies(root: string, name: string, max: number): Promise<string[]> {
+  if (max < 0) return [];
+  const parent = path.dirname(name);
+  const dir = path.join(root, parent);
   let entries: string[];
   try {
     entries = await fs.readdir(dir);
   } catch {
-    return;
+    return [];
   }
   const base = path.basename(name);
   const copies = entries.filter((e) => isConflictCopyOf(e, base)).sort().reverse();
-  for (const old of copies.slice(max)) await fs.rm(path.join(dir, old), { force: true });
+  const removed: string[] = [];
+  for (const old of copies.slice(max)) {
+    await fs.rm(path.join(dir, old), { force: true });
+    removed.push(parent === "." ? old : path.posix.join(parent, old));
+  }
+  return removed;
 }

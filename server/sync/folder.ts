@@ -560,8 +560,10 @@ export class FolderRunner {
       if (conflictCopy && local) {
         this.host.conflicts.record(this.id, item.name, conflictCopy, { device: item.globalDevice, rec: global }, { device: "", rec: local });
         this.host.events.emit("conflict.created", { folderId: this.id, name: item.name, conflictName: conflictCopy, winnerDevice: item.globalDevice });
-        await pruneConflictCopies(this.cfg.path, item.name, this.cfg.maxConflicts);
-        // The copy is a new local file: scan it so it reaches the peers like any other.
+        // The copy is a new local file, and the copies pruned beyond maxConflicts are deletions:
+        // scan them so they reach the peers (and leave the conflict list) like any other change,
+        // with or without a watcher.
+        for (const pruned of await pruneConflictCopies(this.cfg.path, item.name, this.cfg.maxConflicts)) this.scanPaths.add(pruned);
         this.scanPaths.add(conflictCopy);
       }
     }
