@@ -1,6 +1,7 @@
 import type { Db } from "../db/connection";
 import { runLogs } from "../db/schema";
 import type { EventBus } from "../events/bus";
+import { MIN_SECRET_LENGTH } from "./secrets";
 
 export const LOG_CAP_BYTES = 256 * 1024;
 const FLUSH_MS = 200;
@@ -29,7 +30,7 @@ export class AttemptLog {
 
   /** Every later line has this value replaced by "***". */
   mask(value: string): void {
-    if (value.length >= 3 && !this.masks.includes(value)) this.masks.push(value);
+    if (value.length >= MIN_SECRET_LENGTH && !this.masks.includes(value)) this.masks.push(value);
   }
 
   /** text with every masked value replaced by "***" (log lines, and an attempt's error message). */

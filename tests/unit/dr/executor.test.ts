@@ -127,6 +127,14 @@ describe("DR executor", { timeout: 30_000 }, () => {
     expect(rows.at(-1)!.line).toBe("[log reached 256 KiB; further output is dropped]");
   });
 
+  it("refuses a secret too short to be masked, with the reason, and keeps the one stored", async () => {
+    h = await startDr();
+    h.dr.secrets.set("pin", "abc");
+    expect(() => h!.dr.secrets.set("pin", "ab")).toThrow('secret "pin" must be at least 3 characters, so that logs can hide it');
+    expect(() => h!.dr.secrets.set("pin", "")).toThrow('secret "pin" cannot be empty');
+    expect(h.dr.secrets.get("pin")).toBe("abc");
+  });
+
   it("masks a secret that a task's error message quotes, in the attempt row and the task.finished event", async () => {
     h = await startDr();
     // A token pasted with a line break: fetch refuses the header and quotes its value.
