@@ -7,12 +7,20 @@ interface Cached<T> {
   generation: number;
   key: string;
   value: T;
+  /** When this value was computed (performance.now()). */
+  at: number;
 }
 
 const caches = new WeakMap<SyncEngine, Map<string, Cached<unknown>>>();
 const refreshing = new WeakMap<SyncEngine, Set<string>>();
 /** Beyond this many entries a folder's figures are recomputed in the background, in slices. */
 const BIG_FOLDER_ENTRIES = 5_000;
+/**
+ * While a folder scans or syncs its index changes with every batch; its figures are then counted
+ * again (in the background) at most this often, so a long first scan shows its local count grow
+ * instead of the count from before the scan.
+ */
+const BUSY_RECOUNT_MS = 5_000;
 
 function cacheOf(engine: SyncEngine): Map<string, Cached<unknown>> {
   let cache = caches.get(engine);
@@ -35,8 +43,9 @@ function isBig(engine: SyncEngine, folderId: string): boolean {
 /**
  * Counts and completions walk the whole folder index (100,000 files: about a second), and every
  * console page asks for status. So a result is kept until the folder's index changes; while the
- * folder is scanning or syncing (the index changes every batch) the last result is shown until the
- * work is done, and folder.progress / folder.summary events carry the live numbers meanwhile.
+ * folder is scanning or syncing (the index changes every batch) the last result is shown and
+ * recounted in the background every BUSY_RECOUNT_MS, and folder.progress / folder.summary events
+ * carry the live numbers meanwhile.
  * For a big folder a changed index does not hold up the request either: the last figures are
  * returned, a sliced walk computes the new ones in the background, and a folder.counted event
  * tells the console to ask again.
@@ -48,8 +57,10 @@ function cached<T>(engine: SyncEngine, folderId: string, what: string, key: stri
   const generation = engine.store.generation(folderId);
   const state = engine.runners.get(folderId)?.state;
   const busy = state === "scanning" || state === "syncing";
-  if (hit && hit.key === key && (hit.generation === generation || busy)) return hit.value;
-  if (hit && hit.key === key && isBig(engine, folderId)) {
+  if (hit && hit.key === key && hit.generation === generation) return hit.value;
+  const busyButRecent = busy && performance.now() - (hit?.at ?? 0) < BUSY_RECOUNT_MS;
+  if (hit && hit.key === key && busyButRecent) return hit.value;
+  if (hit && hit.key === key && (busy || isBig(engine, folderId))) {
     let running = refreshing.get(engine);
     if (!running) refreshing.set(engine, (running = new Set()));
     if (!running.has(id)) {
@@ -57,7 +68,7 @@ function cached<T>(engine: SyncEngine, folderId: string, what: string, key: stri
       computeAsync().then(
         (value) => {
           running.delete(id);
-          cache.set(id, { generation, key, value });
+          cache.set(id, { generation, key, value, at: performance.now() });
           engine.events.emit("folder.counted", { folderId });
         },
         (err: unknown) => {
@@ -69,7 +80,7 @@ function cached<T>(engine: SyncEngine, folderId: string, what: string, key: stri
     return hit.value;
   }
   const value = compute();
-  cache.set(id, { generation, key, value });
+  cache.set(id, { generation, key, value, at: performance.now() });
   return value;
 }
 
