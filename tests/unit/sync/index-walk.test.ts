@@ -7,8 +7,8 @@ import { afterAll, expect, it } from "vitest";
 import { openDb } from "../../../server/db/connection";
 import { SyncConfig } from "../../../server/sync/config";
 import { IndexStore } from "../../../server/sync/index-store";
-import { FileInfoType } from "../../../server/sync/protocol/fileinfo";
 import type { FileRecord } from "../../../server/sync/records";
+import { fileRecord } from "../../support/records";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ferry-walk-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -16,26 +16,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const PEER = "MFZWI3D-BONSGYC-YLTMRWG-C43ENR5-QXGZDMM-FZWI3DP-BONSGYY-LTMRWAD";
 
 function rec(name: string, size: number, counter: bigint, extra: Partial<FileRecord> = {}): FileRecord {
-  return {
-    name,
-    type: FileInfoType.File,
-    size,
-    permissions: 0o644,
-    modifiedS: 1_700_000_000,
-    modifiedNs: 0,
-    modifiedBy: 1n,
-    deleted: false,
-    invalid: false,
-    noPermissions: false,
-    version: [{ id: 1n, value: counter }],
-    sequence: 0,
-    blockSize: 128 * 1024,
-    blockHashes: Buffer.alloc(32, 1),
-    symlinkTarget: "",
-    localFlags: 0,
-    inode: null,
-    ...extra,
-  };
+  return fileRecord(name, { size, modifiedS: 1_700_000_000, version: [{ id: 1n, value: counter }], ...extra });
 }
 
 it("walks pages in name order and agrees with the single-query walk on need, counts and completion", async () => {

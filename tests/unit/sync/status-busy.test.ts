@@ -5,9 +5,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { FileInfoType } from "../../../server/sync/protocol/fileinfo";
-import type { FileRecord } from "../../../server/sync/records";
 import { engineStatus } from "../../../server/sync/status";
+import { fileRecord } from "../../support/records";
 import { startSyncNode, waitFor, type TestSyncNode } from "../../support/sync-nodes";
 
 let node: TestSyncNode;
@@ -20,25 +19,6 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const file = (name: string): FileRecord => ({
-  name,
-  type: FileInfoType.File,
-  size: 10,
-  permissions: 0o644,
-  modifiedS: 1_700_000_000,
-  modifiedNs: 0,
-  modifiedBy: 1n,
-  deleted: false,
-  invalid: false,
-  noPermissions: false,
-  version: [{ id: 1n, value: 1n }],
-  sequence: 0,
-  blockSize: 128 * 1024,
-  blockHashes: Buffer.alloc(32, 1),
-  symlinkTarget: "",
-  localFlags: 0,
-  inode: null,
-});
 
 it("recounts a busy folder in the background every few seconds instead of holding the count from before the work", async () => {
   node.rt.sync.addFolder({ id: "busy", path: dir, fsWatcherEnabled: false, rescanIntervalS: 0 }, "test");
@@ -52,7 +32,7 @@ it("recounts a busy folder in the background every few seconds instead of holdin
   await runner.exclusive(async () => {
     const fields = runner as unknown as { state: string };
     fields.state = "scanning";
-    node.rt.sync.store.commitLocal("busy", Array.from({ length: 40 }, (_, i) => file(`f${i}`)));
+    node.rt.sync.store.commitLocal("busy", Array.from({ length: 40 }, (_, i) => fileRecord(`f${i}`)));
     expect(local()).toBe(0); // counted a moment ago: the last figures stand
 
     const counted: string[] = [];

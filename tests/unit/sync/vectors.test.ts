@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compareVectors, mergeVectors, updateVector } from "../../../server/sync/vectors";
 import { beats, needs } from "../../../server/sync/global";
 import type { FileRecord } from "../../../server/sync/records";
+import { fileRecord } from "../../support/records";
 
 const v = (...pairs: [number, number][]) => pairs.map(([id, value]) => ({ id: BigInt(id), value: BigInt(value) }));
 
@@ -36,26 +37,7 @@ describe("version vectors (bep.md §7)", () => {
   });
 });
 
-const rec = (over: Partial<FileRecord>): FileRecord => ({
-  name: "f",
-  type: 0,
-  size: 1,
-  permissions: 0o644,
-  modifiedS: 100,
-  modifiedNs: 0,
-  modifiedBy: 1n,
-  deleted: false,
-  invalid: false,
-  noPermissions: false,
-  version: v([1, 1]),
-  sequence: 1,
-  blockSize: 131072,
-  blockHashes: Buffer.alloc(32),
-  symlinkTarget: "",
-  localFlags: 0,
-  inode: null,
-  ...over,
-});
+const rec = (over: Partial<FileRecord>): FileRecord => fileRecord("f", { type: 0, size: 1, modifiedS: 100, version: v([1, 1]), sequence: 1, blockHashes: Buffer.alloc(32), ...over });
 
 describe("global version selection (Syncthing 1.19 rules)", () => {
   it("a valid entry beats an invalid one whatever the versions", () => {
