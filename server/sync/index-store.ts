@@ -123,6 +123,7 @@ export class IndexStore {
       get: sqlite.prepare("SELECT * FROM files WHERE folder_id=? AND device_id=? AND name=?"),
       since: sqlite.prepare("SELECT * FROM files WHERE folder_id=? AND device_id=? AND sequence>? ORDER BY sequence LIMIT ?"),
       allOf: sqlite.prepare("SELECT * FROM files WHERE folder_id=? AND device_id=?"),
+      anyOf: sqlite.prepare("SELECT 1 FROM files WHERE folder_id=? AND device_id=? LIMIT 1"),
       byName: sqlite.prepare("SELECT * FROM files WHERE folder_id=? AND name=?"),
       allFolder: sqlite.prepare("SELECT * FROM files WHERE folder_id=? ORDER BY name, device_id"),
       pageFirst: sqlite.prepare("SELECT * FROM files WHERE folder_id=? ORDER BY name, device_id LIMIT ?"),
@@ -140,6 +141,11 @@ export class IndexStore {
       maxSeq: sqlite.prepare("SELECT max_sequence FROM folders WHERE id=?"),
       setMaxSeq: sqlite.prepare("UPDATE folders SET max_sequence=? WHERE id=?"),
     };
+  }
+
+  /** Whether a device has announced anything of this folder (one index seek). */
+  hasEntriesFrom(folder: string, device: string): boolean {
+    return this.s.anyOf.get(folder, device) !== undefined;
   }
 
   getLocal(folder: string, name: string): FileRecord | undefined {
