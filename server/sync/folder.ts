@@ -8,17 +8,17 @@ import type { IndexStore, NeedItem } from "./index-store";
 import { loadIgnoreFile, type IgnoreMatcher } from "./ignore";
 import { FileInfoType, type BlockInfo } from "./protocol/fileinfo";
 import { shortIdToString } from "./protocol/deviceid";
-import { fileInfoFromRecord, LocalFlag, packBlocks, sameContent, type FileRecord } from "./records";
-import { compareVectors, updateVector } from "./vectors";
+import { fileInfoFromRecord, type FileRecord } from "./records";
 import { conflictCopyFor, pruneConflictCopies } from "./conflict-copies";
-import { scanFolder, type ScanChange, type KnownFile } from "./scanner";
+import { scanFolder, type KnownFile } from "./scanner";
+import { recordsForScan } from "./scan-records";
 import { FolderWatcher } from "./watcher";
 import { applyDelete, applyDirectory, applySymlink, pullFile, LocalChangedError, type BlockSource } from "./puller";
 import { isSymlinkType } from "./puller-items";
 import type { ConflictLog } from "./conflicts";
 import { ConflictScan } from "./conflict-scan";
 import { Versioner } from "./versioner";
-import { clusterVersion, promoteLocalChanges } from "./receive-only";
+import { promoteLocalChanges } from "./receive-only";
 import { mergeEquivalent } from "./send-only";
 
 /** What a folder runner needs from the engine around it. */
@@ -134,7 +134,6 @@ export class FolderRunner {
     if (this.deletionGrace) clearTimeout(this.deletionGrace);
     this.deletionGrace = null;
     await this.running?.catch(() => {});
-    this.commitPulled();
     this.setState("stopped");
   }
 
@@ -333,7 +332,8 @@ export class FolderRunner {
         this.host.events.emit("folder.progress", { folderId: this.id, state: "scanning", ...this.progress });
       },
     })) {
-      const records = this.recordsFor(batch);
+      const { records, errors } = recordsForScan(batch, { store, folderId: this.id, cfg: this.cfg, shortId: this.host.shortId, activeDevices: this.host.activeDevices(this.id) });
+      for (const e of errors) this.failed.set(e.name, { ...e, at: Date.now() });
       if (!records.length) continue;
       store.commitLocal(this.id, records);
       changedCount += records.length;
@@ -351,92 +351,6 @@ export class FolderRunner {
     this.pullWanted = true;
     // Conflict copies made elsewhere (by a Syncthing peer, or while we were down) join the list.
     await this.conflictScan.run();
-  }
-
-  /** Turns scanner findings into index records with our new version. */
-  private recordsFor(batch: ScanChange[]): FileRecord[] {
-    const out: FileRecord[] = [];
-    const receiveOnly = this.cfg.type === "receiveonly";
-    const active = receiveOnly ? this.host.activeDevices(this.id) : null;
-    // 1.19 merges a receive-only "change" identical to the cluster's version back into it, unflagged.
-    const clusterSame = (rec: FileRecord): FileRecord | null => {
-      if (!active) return null;
-      const g = clusterVersion(this.host.store, this.id, rec.name, (d) => active.has(d));
-      return g && sameContent(g, rec) ? { ...g, localFlags: 0, inode: rec.deleted ? null : rec.inode } : null;
-    };
-    // A file on disk exactly as a device we share with announced it (content, size, mtime,
-    // permissions), while our own row is older or missing: it was pulled and the node stopped
-    // before the row was written (notePulled), or it was seeded by copying. It takes that version
-    // instead of a new one of ours, which would be a conflict with identical content.
-    const sharedWith = new Set(this.cfg.devices.filter((d) => this.host.store.hasEntriesFrom(this.id, d)));
-    const alreadyPulled = (rec: FileRecord, existing: FileRecord | undefined): FileRecord | null => {
-      if (!sharedWith.size) return null;
-      const g = clusterVersion(this.host.store, this.id, rec.name, (d) => sharedWith.has(d));
-      if (!g || !sameContent(g, rec)) return null;
-      const ours = existing ? compareVectors(existing.version, g.version) : "lesser";
-      if (ours === "equal" || ours === "greater") return null;
-      return { ...g, localFlags: 0, inode: rec.deleted ? null : rec.inode };
-    };
-    for (const change of batch) {
-      if (change.kind === "error") {
-        this.failed.set(change.name, { name: change.name, reason: change.reason, at: Date.now() });
-        continue;
-      }
-      const name = change.kind === "changed" ? change.file.name : change.name;
-      const existing = this.host.store.getLocal(this.id, name);
-      if (change.kind === "deleted") {
-        if (!existing || existing.deleted) continue;
-        const merged = clusterSame({ ...existing, deleted: true }) ?? alreadyPulled({ ...existing, deleted: true }, existing);
-        if (merged) {
-          out.push(merged);
-          continue;
-        }
-        out.push({
-          ...existing,
-          deleted: true,
-          size: 0,
-          blockHashes: null,
-          modifiedBy: this.host.shortId,
-          version: updateVector(existing.version, this.host.shortId),
-          localFlags: receiveOnly ? LocalFlag.ReceiveOnly : 0,
-          inode: null,
-        });
-        continue;
-      }
-      const f = change.file;
-      const rec: FileRecord = {
-        name: f.name,
-        type: f.type,
-        size: f.type === FileInfoType.File ? f.size : 0,
-        permissions: f.permissions,
-        modifiedS: f.modifiedS,
-        modifiedNs: f.modifiedNs,
-        modifiedBy: this.host.shortId,
-        deleted: false,
-        invalid: false,
-        noPermissions: this.cfg.ignorePerms,
-        version: existing?.version ?? [],
-        sequence: 0,
-        blockSize: f.blockSize,
-        blockHashes: f.type === FileInfoType.File ? packBlocks(f.blocks) : null,
-        symlinkTarget: f.symlinkTarget,
-        localFlags: receiveOnly ? LocalFlag.ReceiveOnly : 0,
-        inode: f.inode,
-      };
-      if (existing && !existing.deleted && sameContent(existing, rec) && existing.localFlags === rec.localFlags) {
-        // Only the inode moved (a copy-and-rename by an editor): no new version, just remember it.
-        if (existing.inode !== rec.inode) out.push({ ...existing, inode: rec.inode });
-        continue;
-      }
-      const merged = clusterSame(rec) ?? alreadyPulled(rec, existing);
-      if (merged) {
-        out.push(merged);
-        continue;
-      }
-      rec.version = updateVector(existing?.version ?? [], this.host.shortId);
-      out.push(rec);
-    }
-    return out;
   }
 
   // ---------------------------------------------------------------- pulling
@@ -534,7 +448,7 @@ export class FolderRunner {
    * Records a pulled item as ours. Rows are written PULL_COMMIT_BATCH at a time (or after
    * PULL_COMMIT_MS): one SQLite transaction per small file was the biggest single cost of pulling
    * 20,000 files (bench (b)). A crash before the batch is written leaves files on disk exactly as
-   * the cluster has them; the next scan takes the cluster's version for those (recordsFor), so
+   * the cluster has them; the next scan takes the cluster's version for those (scan-records.ts), so
    * they are neither new versions nor conflicts.
    */
   private notePulled(rec: FileRecord): void {

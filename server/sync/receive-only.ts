@@ -5,7 +5,7 @@
  * receive-only.
  */
 import type { FolderConfig } from "./config";
-import { globalOf } from "./global";
+import { globalOf, type Candidate } from "./global";
 import { LOCAL, type IndexStore } from "./index-store";
 import { FileInfoType } from "./protocol/fileinfo";
 import { applyDelete, LocalChangedError } from "./puller";
@@ -48,7 +48,12 @@ export function flaggedLocal(store: IndexStore, folderId: string): FileRecord[] 
 
 /** The cluster's version of a name: the best valid entry among the active peers, or null. */
 export function clusterVersion(store: IndexStore, folderId: string, name: string, include: (device: string) => boolean): FileRecord | null {
-  const g = globalOf(store.candidates(folderId, name).filter((c) => c.device !== LOCAL && include(c.device)));
+  return clusterOf(store.candidates(folderId, name), include);
+}
+
+/** clusterVersion over a name's entries already read (one query serves several device sets). */
+export function clusterOf(candidates: Candidate[], include: (device: string) => boolean): FileRecord | null {
+  const g = globalOf(candidates.filter((c) => c.device !== LOCAL && include(c.device)));
   return g && !g.rec.invalid ? g.rec : null;
 }
 
