@@ -1,42 +1,27 @@
 import { randomFillSync } from "node:crypto";
 import { constants as fsc } from "node:fs";
-import { chmod, lstat, mkdir, mkdtemp, open, readFile, readdir, readlink, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, open, readFile, readdir, readlink, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { blockSizeFor, hashBuffer, hashFile } from "@/server/sync/blocks";
-import { parseIgnore } from "@/server/sync/ignore";
 import { conflictName, tempName } from "@/server/sync/names";
 import { FileInfoType, emptyFileInfo, type BlockInfo, type FileInfo } from "@/server/sync/protocol/fileinfo";
 import {
-  InvalidFileError,
   LocalChangedError,
-  NoSuchFileError,
   PullError,
   applyDelete,
   applyDirectory,
   applySymlink,
   pullFile,
-  readBlock,
   type BlockSource,
-  type ExpectedLocal,
 } from "@/server/sync/puller";
+import { expectedOf, exists, patterned } from "../../support/puller-fixtures";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const MTIME_S = 1_700_000_000;
 const MTIME_NS = 123_456_789;
-
-/** Deterministic content that differs per block, so a block at the wrong offset shows. */
-function patterned(size: number, seed = 0x12345678): Buffer {
-  const buf = Buffer.allocUnsafe(size);
-  let x = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    buf[i] = x >>> 24;
-  }
-  return buf;
-}
 
 function fileInfo(name: string, data: Buffer, extra: Partial<FileInfo> = {}): FileInfo {
   const blockSize = blockSizeFor(data.length);
@@ -89,23 +74,11 @@ function sourceFrom(
   };
 }
 
-async function expectedOf(abs: string): Promise<ExpectedLocal> {
-  const st = await stat(abs, { bigint: true });
-  return { size: Number(st.size), modifiedS: Number(st.mtimeNs / 1_000_000_000n), modifiedNs: Number(st.mtimeNs % 1_000_000_000n), inode: Number(st.ino) };
-}
-
 /** Buffer equality by memcmp: deep-equal over megabytes of bytes takes vitest minutes. */
 async function expectSameBytes(p: string, want: Buffer): Promise<void> {
   const got = await readFile(p);
   expect(got.length).toBe(want.length);
   expect(got.equals(want)).toBe(true);
-}
-
-async function exists(p: string): Promise<boolean> {
-  return lstat(p).then(
-    () => true,
-    () => false,
-  );
 }
 
 let base: string;
@@ -404,100 +377,6 @@ describe("hostile names and symlinks", () => {
     await pullFile({ root, file: fileInfo("f", data), expectedLocal: null, source: await source("f", data) });
     expect(await readFile(outside, "utf8")).toBe("keep");
     expect(await readFile(path.join(root, "f"), "utf8")).toBe("new");
-  });
-});
-
-describe("directories, symlinks and deletions", () => {
-  it("creates a directory with the peer's permissions, and refuses when a file is in the way", async () => {
-    await applyDirectory(root, { ...emptyFileInfo("a/b"), type: FileInfoType.Directory, permissions: 0o750 });
-    expect((await stat(path.join(root, "a/b"))).mode & 0o777).toBe(0o750);
-    await writeFile(path.join(root, "c"), "x");
-    await expect(applyDirectory(root, { ...emptyFileInfo("c"), type: FileInfoType.Directory, permissions: 0o755 })).rejects.toBeInstanceOf(LocalChangedError);
-  });
-
-  it("replaces a symlink's target atomically and leaves an equal one alone", async () => {
-    const link = { ...emptyFileInfo("l"), type: FileInfoType.Symlink, symlinkTarget: "../../anywhere", noPermissions: true };
-    await applySymlink(root, link, null);
-    expect(await readlink(path.join(root, "l"))).toBe("../../anywhere");
-    await applySymlink(root, link, null); // already there: no LocalChangedError
-    const st = await lstat(path.join(root, "l"));
-    await applySymlink(root, { ...link, symlinkTarget: "b" }, { size: 0, modifiedS: 0, modifiedNs: 0, inode: st.ino });
-    expect(await readlink(path.join(root, "l"))).toBe("b");
-  });
-
-  it("deletes a file only while it matches the index", async () => {
-    const abs = path.join(root, "f");
-    await writeFile(abs, "x");
-    const expected = await expectedOf(abs);
-    await writeFile(abs, "changed");
-    await expect(applyDelete(root, "f", FileInfoType.File, expected)).rejects.toBeInstanceOf(LocalChangedError);
-    expect(await readFile(abs, "utf8")).toBe("changed");
-    expect(await applyDelete(root, "f", FileInfoType.File, await expectedOf(abs))).toBe("deleted");
-    expect(await applyDelete(root, "f", FileInfoType.File, null)).toBe("absent");
-  });
-
-  it("moves a deleted file to the conflict name when asked", async () => {
-    const abs = path.join(root, "f.txt");
-    await writeFile(abs, "local edit");
-    const conflict = "f.sync-conflict-20261125-110353-ZOQPXPG.txt";
-    expect(await applyDelete(root, "f.txt", FileInfoType.File, await expectedOf(abs), { conflictCopy: conflict })).toBe("deleted");
-    expect(await exists(abs)).toBe(false);
-    expect(await readFile(path.join(root, conflict), "utf8")).toBe("local edit");
-  });
-
-  it("deletes a symlink, not what it points to", async () => {
-    const outside = path.join(base, "outside");
-    await mkdir(outside);
-    await writeFile(path.join(outside, "keep"), "x");
-    await symlink(outside, path.join(root, "l"));
-    const st = await lstat(path.join(root, "l"));
-    expect(await applyDelete(root, "l", FileInfoType.Symlink, { size: 0, modifiedS: 0, modifiedNs: 0, inode: st.ino })).toBe("deleted");
-    expect(await readdir(outside)).toEqual(["keep"]);
-  });
-
-  it("keeps a non-empty directory, and removes one holding only temp files and (?d)-ignored items", async () => {
-    await mkdir(path.join(root, "d/sub"), { recursive: true });
-    await writeFile(path.join(root, "d/sub/file"), "x");
-    expect(await applyDelete(root, "d", FileInfoType.Directory, null)).toBe("kept-not-empty");
-    expect(await readFile(path.join(root, "d/sub/file"), "utf8")).toBe("x");
-
-    await mkdir(path.join(root, "e/.DS_Store.d"), { recursive: true });
-    await writeFile(path.join(root, "e", tempName("partial")), "t");
-    await writeFile(path.join(root, "e/.DS_Store"), "junk");
-    await writeFile(path.join(root, "e/keep.log"), "log");
-    const ignores = parseIgnore("(?d).DS_Store*\n*.log\n");
-    expect(await applyDelete(root, "e", FileInfoType.Directory, null, { ignores })).toBe("kept-not-empty"); // *.log is ignored but not deletable
-    expect(await readFile(path.join(root, "e/keep.log"), "utf8")).toBe("log");
-    await rm(path.join(root, "e/keep.log"));
-    expect(await applyDelete(root, "e", FileInfoType.Directory, null, { ignores })).toBe("deleted");
-    expect(await exists(path.join(root, "e"))).toBe(false);
-  });
-});
-
-describe("readBlock (serving Requests)", () => {
-  it("reads exactly the block, checks the hash, and maps failures to BEP error kinds", async () => {
-    const data = patterned(300 * KiB);
-    await writeFile(path.join(root, "f"), data);
-    const [b0, b1] = hashBuffer(data, { weakHash: false });
-    expect((await readBlock(root, "f", b1.offset, b1.size, { hash: b1.hash })).equals(data.subarray(b1.offset, b1.offset + b1.size))).toBe(true);
-    await expect(readBlock(root, "f", b1.offset, b1.size, { hash: b0.hash })).rejects.toMatchObject({ name: "NoSuchFileError", hashMismatch: true });
-    await expect(readBlock(root, "missing", 0, 10)).rejects.toBeInstanceOf(NoSuchFileError);
-    await expect(readBlock(root, "f", data.length - 5, 10)).rejects.toBeInstanceOf(NoSuchFileError);
-    for (const name of [".stignore", "../f", ".syncthing.f.tmp"]) await expect(readBlock(root, name, 0, 1)).rejects.toBeInstanceOf(InvalidFileError);
-    await expect(readBlock(root, "f", -1, 1)).rejects.toBeInstanceOf(InvalidFileError);
-    await expect(readBlock(root, "f", 0, 1, { ignores: parseIgnore("f\n") })).rejects.toBeInstanceOf(InvalidFileError);
-  });
-
-  it("refuses symlinks and symlinked parents, and reads the temp file for from_temporary", async () => {
-    const outside = path.join(base, "outside");
-    await mkdir(outside);
-    await writeFile(path.join(outside, "secret"), "secret");
-    await symlink(outside, path.join(root, "dirlink"));
-    await symlink(path.join(outside, "secret"), path.join(root, "filelink"));
-    await expect(readBlock(root, "dirlink/secret", 0, 6)).rejects.toBeInstanceOf(NoSuchFileError);
-    await expect(readBlock(root, "filelink", 0, 6)).rejects.toBeInstanceOf(NoSuchFileError);
-    await writeFile(path.join(root, tempName("dl")), "partial");
-    expect((await readBlock(root, "dl", 0, 7, { fromTemporary: true })).toString()).toBe("partial");
   });
 });
 
