@@ -33,10 +33,48 @@ export interface ServedBlock {
   data: Buffer;
   /** True when the data was checked against the requested hash (the file differed from the index). */
   verified: boolean;
+  /** Hands the buffer back for reuse: call once the data has been sent (or will not be), then never touch `data` again. */
+  release(): void;
+}
+
+/** Buffers kept for reuse, per size, at most this many bytes in all (16 MiB: a window of 128 KiB blocks). */
+const POOL_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Block buffers for reuse. Every served block used to be a fresh allocation, and allocating a
+ * gigabyte of them set off a full garbage collection every ~30 MiB through V8's external memory
+ * accounting (bench (a): 33 Mark-Compacts on the sender for 1 GiB). Blocks come in few sizes
+ * (Syncthing's block sizes, plus a file's short last block, which is not kept).
+ */
+class BufferPool {
+  private readonly free = new Map<number, Buffer[]>();
+  private pooled = 0;
+
+  take(size: number): Buffer {
+    const buf = this.free.get(size)?.pop();
+    if (!buf) return Buffer.allocUnsafeSlow(size);
+    this.pooled -= size;
+    return buf;
+  }
+
+  give(buf: Buffer): void {
+    // Only power-of-two sizes (the block sizes) are worth keeping.
+    if (buf.length < 65_536 || (buf.length & (buf.length - 1)) !== 0 || this.pooled + buf.length > POOL_BYTES) return;
+    let list = this.free.get(buf.length);
+    if (!list) this.free.set(buf.length, (list = []));
+    list.push(buf);
+    this.pooled += buf.length;
+  }
+
+  clear(): void {
+    this.free.clear();
+    this.pooled = 0;
+  }
 }
 
 export class BlockServer {
   private readonly files = new Map<string, Promise<OpenFile | null>>();
+  private readonly pool = new BufferPool();
   private sweeper: NodeJS.Timeout | null = null;
 
   /**
@@ -58,18 +96,29 @@ export class BlockServer {
         file = await this.acquire(key, root, name);
         differs = fileDiffers(file.st, expected);
       }
-      const data = Buffer.allocUnsafe(size);
-      let done = 0;
-      while (done < size) {
-        const { bytesRead } = await file.fh.read(data, done, size - done, offset + done);
-        if (bytesRead === 0) throw new NoSuchFileError(name, "shorter than the requested range");
-        done += bytesRead;
+      const data = this.pool.take(size);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.pool.give(data);
+      };
+      try {
+        let done = 0;
+        while (done < size) {
+          const { bytesRead } = await file.fh.read(data, done, size - done, offset + done);
+          if (bytesRead === 0) throw new NoSuchFileError(name, "shorter than the requested range");
+          done += bytesRead;
+        }
+        if (!differs || hash.length !== 32) return { data, verified: false, release };
+        if (!createHash("sha256").update(data).digest().equals(hash)) {
+          throw new NoSuchFileError(name, "the data on disk does not match the requested hash", true);
+        }
+        return { data, verified: true, release };
+      } catch (err) {
+        release();
+        throw err;
       }
-      if (!differs || hash.length !== 32) return { data, verified: false };
-      if (!createHash("sha256").update(data).digest().equals(hash)) {
-        throw new NoSuchFileError(name, "the data on disk does not match the requested hash", true);
-      }
-      return { data, verified: true };
     } finally {
       this.release(file);
     }
@@ -79,6 +128,7 @@ export class BlockServer {
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
+    this.pool.clear();
     await Promise.all([...this.files.keys()].map((k) => this.drop(k)));
   }
 

@@ -12,6 +12,7 @@ import {
   ProtocolError,
   encodeExtensionFrame,
   encodeMessage,
+  encodeResponseParts,
   type BepMessage,
   type ClusterConfig,
   type CompressionMode,
@@ -42,7 +43,11 @@ export class ConnectionClosedError extends Error {
   }
 }
 
-export type RequestAnswer = { data: Uint8Array } | { code: number };
+/**
+ * What a request listener answers: data (with `release`, called once the data has been written to
+ * the socket or can no longer be, so its buffer may be reused), or an ErrorCode.
+ */
+export type RequestAnswer = { data: Uint8Array; release?: () => void } | { code: number };
 
 export interface BepConnectionEvents {
   clusterConfig: [ClusterConfig];
@@ -92,7 +97,7 @@ export interface BepConnectionOptions {
 }
 
 interface Outstanding {
-  resolve: (data: Uint8Array) => void;
+  resolve: (data: readonly Uint8Array[]) => void;
   reject: (err: Error) => void;
   cleanup: () => void;
 }
@@ -164,9 +169,9 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
   /** Resolves once the frame is handed to the kernel; while the socket buffer is full it also waits for 'drain'. */
   send(msg: BepMessage): Promise<void> {
     if (this.closeReason !== null) return Promise.reject(new ConnectionClosedError(this.closeReason));
-    let frame: Uint8Array;
+    let frame: Frame;
     try {
-      frame = encodeMessage(msg, { compress: this.compression });
+      frame = (msg.type === "response" && encodeResponseParts(msg.message, { compress: this.compression })) || encodeMessage(msg, { compress: this.compression });
     } catch (err) {
       return Promise.reject(err);
     }
@@ -179,8 +184,8 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
     return this.write(encodeExtensionFrame(type, body));
   }
 
-  private write(frame: Uint8Array): Promise<void> {
-    const delay = this.throttle ? this.throttle.sendDelay(frame.length) : 0;
+  private write(frame: Frame): Promise<void> {
+    const delay = this.throttle ? this.throttle.sendDelay(frameLength(frame)) : 0;
     if (delay <= 0 && !this.throttledTail) return this.writeNow(frame);
     const readyAt = performance.now() + delay;
     const prev = this.throttledTail ?? Promise.resolve();
@@ -211,16 +216,25 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
     this.drainWaiters.push(fn);
   }
 
-  private writeNow(frame: Uint8Array): Promise<void> {
+  private writeNow(frame: Frame): Promise<void> {
     this.lastWrite = Date.now();
-    this.bytesOut += frame.length;
+    this.bytesOut += frameLength(frame);
     return new Promise((resolve, reject) => {
       let pending = 1;
       const done = () => {
         if (--pending === 0) resolve();
       };
       // Writes are queued by the socket in call order, so concurrent senders never interleave frames.
-      const flowing = this.socket.write(frame, (err) => (err ? reject(new ConnectionClosedError(err.message)) : done()));
+      const onWritten = (err?: Error | null) => (err ? reject(new ConnectionClosedError(err.message)) : done());
+      let flowing: boolean;
+      if (frame instanceof Uint8Array) flowing = this.socket.write(frame, onWritten);
+      else {
+        // Corked, the pieces reach TLS as one write: one record run, no partial frame between them.
+        this.socket.cork();
+        for (let i = 0; i < frame.length - 1; i++) this.socket.write(frame[i]);
+        flowing = this.socket.write(frame[frame.length - 1], onWritten);
+        this.socket.uncork();
+      }
       if (!flowing) {
         pending++;
         this.onDrain(done);
@@ -228,14 +242,24 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
     });
   }
 
-  /** Sends a Request and resolves with the Response data (see ownData). */
-  request(req: Omit<Request, "id">, signal?: AbortSignal): Promise<Uint8Array> {
+  /** Sends a Request and resolves with the Response data in one buffer. */
+  async request(req: Omit<Request, "id">, signal?: AbortSignal): Promise<Uint8Array> {
+    const parts = await this.requestParts(req, signal);
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  }
+
+  /**
+   * Sends a Request and resolves with the Response data as it arrived: views of the received
+   * chunks (a block spread over TLS records is not joined; see FrameReader.scatteredResponse), or
+   * one buffer (see ownData).
+   */
+  requestParts(req: Omit<Request, "id">, signal?: AbortSignal): Promise<readonly Uint8Array[]> {
     if (this.closeReason !== null) return Promise.reject(new ConnectionClosedError(this.closeReason));
     if (signal?.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error("request aborted"));
     const id = this.nextRequestId;
     // Request ids are int32 on the wire; wrap before the sign bit.
     this.nextRequestId = (this.nextRequestId + 1) & 0x7fffffff;
-    return new Promise<Uint8Array>((resolve, reject) => {
+    return new Promise<readonly Uint8Array[]>((resolve, reject) => {
       const onAbort = () => {
         // A late Response for this id is then ignored as unknown.
         this.outstanding.delete(id);
@@ -364,7 +388,7 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
         this.outstanding.delete(frame.message.id);
         entry.cleanup();
         if (frame.message.code !== ErrorCode.NoError) entry.reject(new RequestError(frame.message.code));
-        else entry.resolve(ownData(frame.message.data));
+        else entry.resolve(frame.message.dataParts ?? [ownData(frame.message.data)]);
         return;
       }
       case "request":
@@ -383,9 +407,11 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
       answered = true;
       this.servingBytes -= size;
       if (this.servingBytes <= MAX_SERVING_BYTES) this.resumeReading();
-      if (this.closeReason !== null) return;
+      const release = "release" in answer ? answer.release : undefined;
+      if (this.closeReason !== null) return release?.();
       const message = "data" in answer ? { id: req.id, data: answer.data, code: ErrorCode.NoError } : { id: req.id, data: new Uint8Array(0), code: answer.code };
-      this.send({ type: "response", message }).catch(() => {}); // a closed connection already told everyone
+      // A closed connection already told everyone; either way the data is no longer needed after.
+      void this.send({ type: "response", message }).then(release, release);
     };
     if (this.listenerCount("request") === 0) respond({ code: ErrorCode.Generic });
     else this.emit("request", req, respond);
@@ -419,6 +445,16 @@ export class BepConnection extends EventEmitter<BepConnectionEvents> {
     this.log(`${this.deviceId.shortIdString()}: connection closed: ${reason}`);
     this.emit("closed", reason);
   }
+}
+
+/** A frame to write: one buffer, or pieces written back to back (a Response around its data). */
+type Frame = Uint8Array | readonly Uint8Array[];
+
+function frameLength(frame: Frame): number {
+  if (frame instanceof Uint8Array) return frame.length;
+  let n = 0;
+  for (const piece of frame) n += piece.length;
+  return n;
 }
 
 /**

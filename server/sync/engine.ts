@@ -174,14 +174,14 @@ export class SyncEngine {
   }
 
   private rr = 0;
-  private async fetchBlock(folderId: string, name: string, block: BlockInfo, devices: string[], signal: AbortSignal): Promise<Uint8Array> {
+  private async fetchBlock(folderId: string, name: string, block: BlockInfo, devices: string[], signal: AbortSignal): Promise<readonly Uint8Array[]> {
     const candidates = devices.map((d) => this.sessions.get(d)).filter((s): s is PeerSession => !!s && s.shares(folderId));
     if (!candidates.length) throw new Error("no connected device has this version");
     let lastErr: unknown = null;
     for (let i = 0; i < candidates.length; i++) {
       const s = candidates[(this.rr++ + i) % candidates.length];
       try {
-        return await s.conn.request({ folder: folderId, name, offset: block.offset, size: block.size, hash: block.hash, fromTemporary: false, weakHash: 0, blockNo: Math.floor(block.offset / Math.max(1, block.size)) }, signal);
+        return await s.conn.requestParts({ folder: folderId, name, offset: block.offset, size: block.size, hash: block.hash, fromTemporary: false, weakHash: 0, blockNo: Math.floor(block.offset / Math.max(1, block.size)) }, signal);
       } catch (err) {
         lastErr = err;
         if (signal.aborted) throw err;

@@ -27,8 +27,8 @@ export interface FolderHost {
   events: EventBus;
   shortId: bigint;
   conflicts: ConflictLog;
-  /** Fetches a block from one of the devices that have the needed version. */
-  fetchBlock(folderId: string, name: string, block: BlockInfo, devices: string[], signal: AbortSignal): Promise<Uint8Array>;
+  /** Fetches a block from one of the devices that have the needed version (as it arrived: pieces in order). */
+  fetchBlock(folderId: string, name: string, block: BlockInfo, devices: string[], signal: AbortSignal): Promise<readonly Uint8Array[]>;
   /** Devices whose index counts for this folder now (shared, not paused). */
   activeDevices(folderId: string): Set<string>;
   /** Our index changed: tell the peers. */

@@ -203,8 +203,8 @@ export class PeerSession {
     // Only what we announce as valid is served: not ignored, not receive-only local changes.
     if (!local || local.deleted || local.invalid || local.localFlags !== 0) return respond({ code: ErrorCode.NoSuchFile });
     try {
-      const { data } = await this.engine.blocks.read(f.path, req.name, req.offset, req.size, local, req.hash);
-      respond({ data });
+      const { data, release } = await this.engine.blocks.read(f.path, req.name, req.offset, req.size, local, req.hash);
+      respond({ data, release });
     } catch (err) {
       // The file changed since it was scanned; Syncthing answers "no such file" and rescans.
       if (err instanceof NoSuchFileError && err.hashMismatch) this.engine.runners.get(f.id)?.requestScan([req.name]);

@@ -33,8 +33,11 @@ export { readBlock, BlockReadError, NoSuchFileError, InvalidFileError, type Read
 export interface BlockSource {
   /** A local copy of a block with this hash, if the index knows one (folder-relative name + offset); verify before use. */
   findLocal(hash: Uint8Array): Promise<{ name: string; offset: number } | null>;
-  /** Fetch a block from a peer that has the needed version; rejects on failure. */
-  fetch(block: BlockInfo, signal: AbortSignal): Promise<Uint8Array>;
+  /**
+   * Fetch a block from a peer that has the needed version; rejects on failure. The data may come
+   * as pieces in order (views of the received socket chunks), which are hashed and written as such.
+   */
+  fetch(block: BlockInfo, signal: AbortSignal): Promise<Uint8Array | readonly Uint8Array[]>;
 }
 
 export interface PullFileInput {
@@ -91,6 +94,21 @@ function sha256(data: Uint8Array): Buffer {
   return createHash("sha256").update(data).digest();
 }
 
+/** A block's bytes: one buffer, or pieces in order. */
+type BlockBytes = readonly Uint8Array[];
+
+function bytesOf(parts: BlockBytes): number {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  return n;
+}
+
+function sha256Parts(parts: BlockBytes): Buffer {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p);
+  return h.digest();
+}
+
 /**
  * The peer's block list must tile the file exactly: contiguous, each block 1 B … 16 MiB with a
  * 32-byte hash, summing to size. An empty file has no blocks or one empty block (bep.md §8).
@@ -118,11 +136,25 @@ function checkFile(file: FileInfo): void {
   if (offset !== file.size) throw fail(`blocks cover ${offset} bytes of ${file.size}`);
 }
 
-async function writeAll(fh: FileHandle, data: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < data.length) {
-    const { bytesWritten } = await fh.write(data, done, data.length - done, position + done);
-    done += bytesWritten;
+async function writeAll(fh: FileHandle, data: BlockBytes, position: number): Promise<void> {
+  if (data.length === 1) {
+    const one = data[0];
+    let done = 0;
+    while (done < one.length) {
+      const { bytesWritten } = await fh.write(one, done, one.length - done, position + done);
+      done += bytesWritten;
+    }
+    return;
+  }
+  // Pieces go down in one writev; a short write (rare: a full disk, a signal) continues from where it stopped.
+  const rest: Uint8Array[] = data.filter((p) => p.length > 0);
+  let pos = position;
+  while (rest.length > 0) {
+    const { bytesWritten } = await fh.writev(rest, pos);
+    pos += bytesWritten;
+    let skip = bytesWritten;
+    while (rest.length > 0 && skip >= rest[0].length) skip -= rest.shift()!.length;
+    if (skip > 0) rest[0] = rest[0].subarray(skip);
   }
 }
 
@@ -168,19 +200,20 @@ async function readLocalCopy(root: string, where: { name: string; offset: number
 }
 
 /** Fetches and verifies a block; a bad or failed block is asked for once more. */
-async function fetchVerified(source: BlockSource, group: BlockGroup, signal: AbortSignal, name: string): Promise<Uint8Array> {
+async function fetchVerified(source: BlockSource, group: BlockGroup, signal: AbortSignal, name: string): Promise<BlockBytes> {
   let last: PullError | null = null;
   for (let attempt = 0; attempt < 2; attempt++) {
     if (signal.aborted) throw abortReason(signal);
-    let data: Uint8Array;
+    let data: BlockBytes;
     try {
-      data = await source.fetch(group.block, signal);
+      const got = await source.fetch(group.block, signal);
+      data = got instanceof Uint8Array ? [got] : got;
     } catch (err) {
       if (signal.aborted) throw abortReason(signal);
       last = new PullError("fetch-failed", name, `block at ${group.block.offset}: ${(err as Error)?.message ?? err}`, { cause: err });
       continue;
     }
-    if (data.length === group.size && sha256(data).equals(group.hash)) return data;
+    if (bytesOf(data) === group.size && sha256Parts(data).equals(group.hash)) return data;
     last = new PullError("hash-mismatch", name, `block at ${group.block.offset} (${group.size} B) failed SHA-256 verification twice`);
   }
   throw last!;
@@ -336,12 +369,15 @@ async function fillBlocks(fh: FileHandle, groups: BlockGroup[], ctx: FillContext
     while (failure === null && !inner.signal.aborted && next < groups.length) {
       const group = groups[next++];
       try {
-        let data: Uint8Array | null = null;
+        let data: BlockBytes | null = null;
         const where = await ctx.source.findLocal(group.hash).catch(() => null);
         if (where) {
           localBuf ??= Buffer.allocUnsafe(maxSize);
-          data = await readLocalCopy(ctx.root, where, group, localBuf);
-          if (data) ctx.result.copiedBytes += group.size;
+          const copy = await readLocalCopy(ctx.root, where, group, localBuf);
+          if (copy) {
+            data = [copy];
+            ctx.result.copiedBytes += group.size;
+          }
         }
         if (!data) {
           data = await fetchVerified(ctx.source, group, inner.signal, ctx.name);

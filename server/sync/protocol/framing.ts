@@ -35,7 +35,7 @@ import {
   type Request,
   type Response,
 } from "./messages";
-import { ProtoWriter } from "./protobuf";
+import { ProtoWriter, WireType } from "./protobuf";
 import { uninitialized } from "./alloc";
 
 export const HELLO_MAGIC = 0x2ea7d90b;
@@ -194,6 +194,30 @@ export function encodeMessage(msg: BepMessage, opts: { compress?: CompressionMod
   return framed;
 }
 
+/** Responses with at least this much data are framed around the data rather than copied into one buffer. */
+const RESPONSE_PARTS_MIN = 4096;
+
+/**
+ * A Response frame as two pieces to write back to back: the frame prefix with the fields that
+ * precede the data, then the data itself, uncopied. The bytes on the wire are exactly those of
+ * encodeMessage (fields in order 1, 2; code 0 is omitted as proto3 does). Copying every block
+ * into a frame buffer doubled the sender's allocation, and the garbage collections that external
+ * memory triggers (bench (a)). Null when the ordinary encoding applies: small data, an error
+ * code, or compression of responses ("always", which Syncthing applies to data too).
+ */
+export function encodeResponseParts(msg: Response, opts: { compress?: CompressionMode } = {}): [Uint8Array, Uint8Array] | null {
+  if (msg.code !== 0 || msg.data.length < RESPONSE_PARTS_MIN || (opts.compress ?? "metadata") === "always") return null;
+  const w = new ProtoWriter(16, FRAME_HEADROOM);
+  w.int32(1, msg.id);
+  w.bytesHeader(2, msg.data.length);
+  const fields = w.finish();
+  const msgLen = fields.length + msg.data.length;
+  if (msgLen > MAX_MESSAGE_LENGTH) throw new ProtocolError(`response of ${msgLen} bytes exceeds the ${MAX_MESSAGE_LENGTH}-byte message limit`);
+  const head = w.finishWithPrefix(framePrefix(MessageType.Response, MessageCompression.None, msgLen));
+  if (head === null) throw new Error("frame prefix larger than reserved headroom"); // unreachable, as in encodeMessage
+  return [head, msg.data];
+}
+
 /**
  * Decodes a message body (already decompressed) for a header type code, applying the
  * same consistency checks Syncthing's protocol layer does (names, block lists).
@@ -327,9 +351,86 @@ export class FrameReader {
     if (msgLen > 0x7fffffff) throw new ProtocolError(`negative message length ${msgLen - 0x100000000}`);
     if (msgLen > this.maxMessageLength) throw new ProtocolError(`message length ${msgLen} exceeds the ${this.maxMessageLength}-byte limit`);
     if (this.buffered < prefixLen + msgLen) return null;
+    if (header.type === MessageType.Response && header.compression === MessageCompression.None && this.chunks[0].length < prefixLen + msgLen) {
+      const response = this.scatteredResponse(prefixLen, msgLen);
+      if (response) return response;
+    }
     const frame = this.take(prefixLen + msgLen);
     const body = decompressBody(header.compression, frame.subarray(prefixLen), this.maxMessageLength);
     return decodeMessageBody(header.type, body);
+  }
+
+  /**
+   * A Response whose frame spans several chunks, decoded without joining them: its few field
+   * bytes before and after the data are copied out and read, and the data stays as views of the
+   * chunks (dataParts). Joining cost an allocation and a copy of every block received, and the
+   * garbage collections that the external memory set off (bench (a)). Null for anything but the
+   * plain layout (varint fields around one data field, as Syncthing and Ferry write it): the
+   * caller then joins and decodes as for any message, which also reports what is wrong with it.
+   */
+  private scatteredResponse(prefixLen: number, msgLen: number): BepMessage | null {
+    const headBytes = this.copyOut(prefixLen, Math.min(msgLen, SCATTER_HEAD));
+    const head = scanResponseFields(headBytes, true);
+    if (head === null || head.dataStart === undefined) return null;
+    const dataLen = head.dataLength!;
+    if (dataLen > msgLen - head.dataStart) return null;
+    const tailLen = msgLen - head.dataStart - dataLen;
+    let { id, code } = head;
+    if (tailLen > 0) {
+      if (tailLen > SCATTER_HEAD) return null;
+      const tail = scanResponseFields(this.copyOut(prefixLen + head.dataStart + dataLen, tailLen), false);
+      if (tail === null) return null;
+      id = tail.id ?? id;
+      code = tail.code ?? code;
+    }
+    const parts = this.takeParts(prefixLen + msgLen, prefixLen + head.dataStart, dataLen);
+    const message = { id: id ?? 0, code: code ?? 0 } as Response;
+    let joined: Uint8Array | null = null;
+    Object.defineProperty(message, "data", {
+      enumerable: true,
+      get: () => (joined ??= joinParts(parts, dataLen)),
+    });
+    Object.defineProperty(message, "dataParts", { enumerable: false, value: parts });
+    return { type: "response", message };
+  }
+
+  /** A copy of n buffered bytes starting at `from` (both within the buffered bytes). */
+  private copyOut(from: number, n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let skip = from;
+    let off = 0;
+    for (const c of this.chunks) {
+      if (off === n) break;
+      if (skip >= c.length) {
+        skip -= c.length;
+        continue;
+      }
+      const piece = c.subarray(skip, Math.min(c.length, skip + n - off));
+      out.set(piece, off);
+      off += piece.length;
+      skip = 0;
+    }
+    return out;
+  }
+
+  /** Removes the first n buffered bytes and returns views of bytes [start, start + len) of them, chunk by chunk. */
+  private takeParts(n: number, start: number, len: number): Uint8Array[] {
+    const parts: Uint8Array[] = [];
+    let pos = 0;
+    let left = n;
+    while (left > 0) {
+      const c = this.chunks[0];
+      const use = Math.min(c.length, left);
+      const lo = Math.max(start, pos);
+      const hi = Math.min(start + len, pos + use);
+      if (hi > lo) parts.push(c.subarray(lo - pos, hi - pos));
+      if (use === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(use);
+      pos += use;
+      left -= use;
+    }
+    this.buffered -= n;
+    return parts;
   }
 
   /** A contiguous view of the first n buffered bytes (n ≤ buffered), merging chunks only when a frame spans them. */
@@ -358,6 +459,65 @@ export class FrameReader {
     this.buffered -= n;
     return out;
   }
+}
+
+/** Field bytes copied out of a scattered Response to read (ample for two varint fields and the data's tag and length). */
+const SCATTER_HEAD = 32;
+
+interface ResponseFields {
+  id?: number;
+  code?: number;
+  /** Offset of the data in the scanned bytes, once its tag and length are read (head only). */
+  dataStart?: number;
+  dataLength?: number;
+}
+
+/**
+ * Reads a Response's varint fields up to (head) the data field's tag and length, or (tail) to the
+ * end. Null for anything else, or a varint running past the bytes: the full decoder decides then.
+ */
+function scanResponseFields(b: Uint8Array, head: boolean): ResponseFields | null {
+  const out: ResponseFields = {};
+  let pos = 0;
+  const varint = (): number | null => {
+    let v = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (pos >= b.length) return null;
+      const byte = b[pos++];
+      v += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return v;
+    }
+    return null; // longer than 5 bytes (a negative int32): leave it to the full decoder
+  };
+  while (pos < b.length) {
+    const tag = varint();
+    if (tag === null) return null;
+    const field = Math.floor(tag / 8);
+    const wireType = tag & 7;
+    if (wireType === WireType.LengthDelimited && field === 2 && head) {
+      const len = varint();
+      if (len === null) return null;
+      out.dataStart = pos;
+      out.dataLength = len;
+      return out;
+    }
+    if (wireType !== WireType.Varint || field === 0 || field > 0x1fffffff) return null;
+    const v = varint();
+    if (v === null) return null;
+    if (field === 1) out.id = v | 0;
+    else if (field === 3) out.code = v | 0;
+  }
+  return head ? null : out;
+}
+
+function joinParts(parts: readonly Uint8Array[], length: number): Uint8Array {
+  const out = uninitialized(length);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
 }
 
 function readU32(b: Uint8Array, i: number): number {

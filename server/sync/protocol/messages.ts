@@ -83,6 +83,12 @@ export interface Response {
   data: Uint8Array;
   /** An ErrorCode value. */
   code: number;
+  /**
+   * Set (not enumerable) by FrameReader when the data arrived spread over several socket chunks:
+   * the data as views of those chunks, in order, so a block need not be copied into one buffer.
+   * `data` then joins them on first use.
+   */
+  readonly dataParts?: readonly Uint8Array[];
 }
 
 export interface FileDownloadProgressUpdate {

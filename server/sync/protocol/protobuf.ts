@@ -385,6 +385,15 @@ export class ProtoWriter {
     this.pos += v.length;
   }
 
+  /**
+   * The tag and length of a bytes field whose `length` bytes the caller sends right after this
+   * message's bytes, without copying them in (a Response's block data: see encodeResponseParts).
+   */
+  bytesHeader(field: number, length: number): void {
+    this.tag(field, WireType.LengthDelimited);
+    this.varint32(length);
+  }
+
   /** A string; `always` writes even the empty string (for repeated string elements). */
   string(field: number, v: string, always = false): void {
     if (v.length === 0 && !always) return;

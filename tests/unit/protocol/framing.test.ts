@@ -5,12 +5,13 @@ import { emptyFileInfo } from "@/server/sync/protocol/fileinfo";
 import {
   encodeHelloFrame,
   encodeMessage,
+  encodeResponseParts,
   FrameReader,
   MAX_MESSAGE_LENGTH,
   type BepMessage,
   type DecodedFrame,
 } from "@/server/sync/protocol/framing";
-import { encodeIndex, type Index } from "@/server/sync/protocol/messages";
+import { decodeResponse, encodeIndex, type Index, type Response } from "@/server/sync/protocol/messages";
 import { lz4CompressBlock } from "@/server/sync/protocol/lz4";
 
 const fromHex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ""), "hex"));
@@ -135,6 +136,78 @@ describe("message frames", () => {
       expect(f.message.data.length).toBe(131072);
       expect(f.message.data.buffer).toBe(frame.buffer);
     }
+  });
+});
+
+describe("block-sized Responses without copies", () => {
+  const block = (n: number, seed = 1) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+  /** Splits a stream into TLS-record-sized chunks, each its own buffer (as the socket delivers them). */
+  const records = (stream: Uint8Array, size = 16_384) => {
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < stream.length; i += size) out.push(Uint8Array.from(stream.subarray(i, i + size)));
+    return out;
+  };
+
+  it("frames the data as its own piece, byte for byte what encodeMessage writes", () => {
+    for (const id of [0, 1, 300, 0x7fffffff]) {
+      for (const size of [4096, 131_072, 1_000_003]) {
+        const message: Response = { id, data: block(size), code: 0 };
+        const parts = encodeResponseParts(message)!;
+        expect(parts[1]).toBe(message.data); // the block itself, not a copy
+        expect(Buffer.concat(parts).equals(encodeMessage({ type: "response", message }))).toBe(true);
+      }
+    }
+  });
+
+  it("leaves small data, error codes and compressed responses to the ordinary encoding", () => {
+    expect(encodeResponseParts({ id: 1, data: block(4095), code: 0 })).toBeNull();
+    expect(encodeResponseParts({ id: 1, data: new Uint8Array(0), code: 2 })).toBeNull();
+    expect(encodeResponseParts({ id: 1, data: block(131_072), code: 0 }, { compress: "always" })).toBeNull();
+    expect(encodeResponseParts({ id: 1, data: block(131_072), code: 0 }, { compress: "never" })).not.toBeNull();
+  });
+
+  it("hands out a Response spread over records as views of those records, and the frames after it intact", () => {
+    const data = block(131_072, 7);
+    const stream = cat(encodeMessage({ type: "response", message: { id: 42, data, code: 0 } }), encodeMessage({ type: "close", message: { reason: "done" } }));
+    const chunks = records(stream);
+    const frames = messages(new FrameReader({ startWithHello: false }), ...chunks);
+    expect(frames.map((f) => f.type)).toEqual(["response", "close"]);
+    const r = frames[0].type === "response" ? frames[0].message : null;
+    expect(r?.id).toBe(42);
+    expect(r?.code).toBe(0);
+    expect(r?.dataParts?.length).toBe(9); // 131,072 data bytes after a few header bytes: 9 records
+    for (const part of r!.dataParts!) expect(chunks.some((c) => c.buffer === part.buffer)).toBe(true);
+    expect(Buffer.concat(r!.dataParts!).equals(data)).toBe(true);
+    expect(Buffer.from(r!.data).equals(data)).toBe(true); // joined on demand
+    expect(frames[1]).toEqual({ type: "close", message: { reason: "done" } });
+  });
+
+  it("decodes any other layout through the ordinary path, exactly as a contiguous frame decodes", () => {
+    const framed = (body: Uint8Array) => cat(fromHex("0002 0804"), Uint8Array.of(body.length >>> 24, (body.length >>> 16) & 0xff, (body.length >>> 8) & 0xff, body.length & 0xff), body);
+    const len = (n: number) => { const out: number[] = []; while (n > 0x7f) { out.push((n & 0x7f) | 0x80); n >>>= 7; } out.push(n); return out; };
+    const data = block(40_000, 3);
+    const bodies = {
+      // a negative id: a 10-byte varint, longer than the quick reader reads
+      "negative id": cat(Uint8Array.of(0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x12, ...len(data.length)), data),
+      // an unknown fixed64 field before the data
+      "unknown fixed64 field": cat(Uint8Array.of(0x21, 1, 2, 3, 4, 5, 6, 7, 8, 0x12, ...len(data.length)), data),
+      // the data field twice: the last one wins
+      "data twice": cat(Uint8Array.of(0x12, ...len(data.length)), data, Uint8Array.of(0x12, 0x03, 9, 9, 9)),
+    };
+    // Fields after the data (a peer may order them so) are read from the pieces too.
+    const after = cat(Uint8Array.of(0x08, 0x05, 0x12, ...len(data.length)), data, Uint8Array.of(0x18, 0x02));
+    const [g] = messages(new FrameReader({ startWithHello: false }), ...records(framed(after), 1000));
+    expect(g).toEqual({ type: "response", message: decodeResponse(after) });
+    if (g.type === "response") expect(g.message.dataParts?.length).toBe(41);
+    for (const [what, body] of Object.entries(bodies)) {
+      const want = decodeResponse(body);
+      const [f] = messages(new FrameReader({ startWithHello: false }), ...records(framed(body), 1000));
+      expect(f, what).toEqual({ type: "response", message: want });
+      if (f.type === "response") expect(f.message.dataParts, what).toBeUndefined();
+    }
+    // A data length running past the message is refused as before.
+    const bad = cat(Uint8Array.of(0x08, 0x01, 0x12, ...len(50_000)), data);
+    expect(() => messages(new FrameReader({ startWithHello: false }), ...records(framed(bad), 1000))).toThrow(ProtocolError);
   });
 });
 

@@ -44,6 +44,30 @@ describe("BlockServer", () => {
     expect(openFds()).toBe(before);
   });
 
+  it("reuses a block's buffer only after it was released, never while the data may still be sent", async () => {
+    const size = 128 * 1024;
+    const data = Buffer.alloc(4 * size);
+    for (let i = 0; i < 4; i++) data.fill(i + 1, i * size, (i + 1) * size);
+    fs.writeFileSync(path.join(root, "big.bin"), data);
+    const rec = indexed("big.bin");
+    const read = (i: number) => server.read(root, "big.bin", i * size, size, rec, sha(data.subarray(i * size, (i + 1) * size)));
+    const a = await read(0);
+    const b = await read(1);
+    expect(b.data.buffer).not.toBe(a.data.buffer); // a is not released: b gets its own memory
+    expect(a.data[0]).toBe(1);
+    a.release();
+    a.release(); // twice is harmless: the buffer is handed back once
+    const c = await read(2);
+    const d = await read(3);
+    expect(c.data.buffer).toBe(a.data.buffer);
+    expect(d.data.buffer).not.toBe(a.data.buffer);
+    expect([b.data[0], c.data[0], d.data[0]]).toEqual([2, 3, 4]);
+    // A failed read hands its buffer back too.
+    c.release();
+    await expect(server.read(root, "big.bin", 4 * size - 10, size, rec, new Uint8Array(0))).rejects.toBeInstanceOf(NoSuchFileError);
+    expect((await read(0)).data.buffer).toBe(a.data.buffer);
+  });
+
   it("checks the hash once the file differs from the index, and reports a mismatch for a rescan", async () => {
     const file = path.join(root, "b.txt");
     fs.writeFileSync(file, "original content");

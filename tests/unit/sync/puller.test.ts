@@ -46,7 +46,7 @@ function sourceFrom(
   sourcePath: string,
   opts: {
     local?: Map<string, { name: string; offset: number }>;
-    tamper?: (block: BlockInfo, attempt: number, data: Buffer) => Buffer;
+    tamper?: (block: BlockInfo, attempt: number, data: Buffer) => Buffer | Uint8Array[];
     beforeFetch?: (block: BlockInfo, count: number) => Promise<void> | void;
   } = {},
 ): TestSource {
@@ -221,6 +221,22 @@ describe("pullFile: interruption and corruption", () => {
     await pullFile({ root, file: fileInfo("f", data), expectedLocal: null, source: src });
     expect(src.fetchCalls.filter((o) => o === 3 * 128 * KiB)).toHaveLength(2);
     await expectSameBytes(path.join(root, "f"), data);
+  });
+
+  it("writes blocks that arrive in pieces (as the network hands them over), checking the pieces' hash", async () => {
+    const data = patterned(1 * MiB + 5);
+    const split = (buf: Buffer) => [buf.subarray(0, 1000), buf.subarray(1000, 1000), buf.subarray(1000, 70_000), buf.subarray(70_000)];
+    // The block at 256 KiB arrives with one byte of its third piece wrong the first time.
+    const tamper = (b: BlockInfo, attempt: number, buf: Buffer) => {
+      const pieces = split(Buffer.from(buf));
+      if (b.offset === 2 * 128 * KiB && attempt === 1) pieces[2][5] ^= 1;
+      return pieces;
+    };
+    const src = await source("p", data, { tamper });
+    const result = await pullFile({ root, file: fileInfo("p", data), expectedLocal: null, source: src });
+    await expectSameBytes(path.join(root, "p"), data);
+    expect(result.fetchedBytes).toBe(data.length);
+    expect(src.fetchCalls.filter((o) => o === 2 * 128 * KiB)).toHaveLength(2);
   });
 
   it("gives up with PullError after a block fails verification twice, writing nothing at the target", async () => {
