@@ -25,8 +25,28 @@ export interface HashPoolOptions {
   weakHash?: boolean;
 }
 
-/** Plain JavaScript, so no TypeScript loader (and its own thread) is started per worker. */
-const startWorker = () => new Worker(new URL("./hash-worker.mjs", import.meta.url));
+/**
+ * The node flags a worker inherits, less the TypeScript loader: the worker is plain JavaScript,
+ * and an inherited `--import tsx` started a loader (and its thread) in every worker, which cost
+ * ~70 ms before the first result and memory for as long as the pool lived. Other flags
+ * (--cpu-prof, memory limits) still apply.
+ */
+export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i];
+    if ((a === "--import" || a === "--require" || a === "-r" || a === "--loader" || a === "--experimental-loader") && /^tsx(\/|$)/.test(execArgv[i + 1] ?? "")) {
+      i++;
+      continue;
+    }
+    if (/^--(import|require|loader|experimental-loader)=tsx(\/|$)/.test(a)) continue;
+    out.push(a);
+  }
+  return out;
+}
+
+/** Plain JavaScript, started without the TypeScript loader (workerExecArgv). */
+const startWorker = () => new Worker(new URL("./hash-worker.mjs", import.meta.url), { execArgv: workerExecArgv() });
 
 interface Pending {
   resolve: (blocks: BlockInfo[]) => void;

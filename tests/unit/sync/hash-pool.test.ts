@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashBuffer } from "@/server/sync/blocks";
-import { hashFilesParallel } from "@/server/sync/hash-pool";
+import { hashFilesParallel, workerExecArgv } from "@/server/sync/hash-pool";
 
 describe("hashFilesParallel (worker threads loaded from TypeScript source)", () => {
   let dir = "";
@@ -35,4 +35,14 @@ describe("hashFilesParallel (worker threads loaded from TypeScript source)", () 
   it("reports a missing file as an error", async () => {
     await expect(hashFilesParallel([path.join(dir, "missing")], { workers: 1 })).rejects.toThrow(/ENOENT/);
   }, 30_000);
+});
+
+describe("workerExecArgv", () => {
+  it("drops the TypeScript loader in each spelling and keeps every other node flag", () => {
+    expect(workerExecArgv(["--cpu-prof", "--cpu-prof-dir=/tmp/p", "--import", "tsx", "--max-old-space-size=512"])).toEqual(["--cpu-prof", "--cpu-prof-dir=/tmp/p", "--max-old-space-size=512"]);
+    expect(workerExecArgv(["--import=tsx", "--require", "tsx/cjs", "--loader", "tsx/esm", "--enable-source-maps"])).toEqual(["--enable-source-maps"]);
+    // Other preloads stay: only tsx is known to be unneeded in the plain-JavaScript worker.
+    expect(workerExecArgv(["--import", "./otel.mjs", "--require=tsxlike"])).toEqual(["--import", "./otel.mjs", "--require=tsxlike"]);
+    expect(workerExecArgv([])).toEqual([]);
+  });
 });
