@@ -12,6 +12,19 @@ export interface DbHandle {
   close(): void;
 }
 
+const closeHooks = new WeakMap<Database.Database, Set<() => void>>();
+
+/**
+ * Runs `fn` right before the database is closed, for writers that hold rows back to write them in
+ * batches (the event log). Returns a function that removes the hook.
+ */
+export function beforeClose(db: Db, fn: () => void): () => void {
+  let hooks = closeHooks.get(db.$client);
+  if (!hooks) closeHooks.set(db.$client, (hooks = new Set()));
+  hooks.add(fn);
+  return () => hooks.delete(fn);
+}
+
 // Resolved from this file, not the cwd, so a node started from anywhere finds its migrations.
 const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 
@@ -33,6 +46,13 @@ export function openDb(file: string): DbHandle {
       if (closed) return;
       closed = true;
       try {
+        for (const hook of closeHooks.get(sqlite) ?? []) {
+          try {
+            hook();
+          } catch (err) {
+            console.error("a database close hook failed:", err);
+          }
+        }
         sqlite.pragma("optimize");
         if (file !== ":memory:") sqlite.pragma("wal_checkpoint(TRUNCATE)");
       } finally {

@@ -15,6 +15,7 @@ import { recordsForScan } from "./scan-records";
 import { FolderWatcher } from "./watcher";
 import { applyDelete, applyDirectory, applySymlink, pullFile, LocalChangedError, type BlockSource } from "./puller";
 import { isSymlinkType } from "./puller-items";
+import { syncDir } from "./puller-disk";
 import type { ConflictLog } from "./conflicts";
 import { ConflictScan } from "./conflict-scan";
 import { Versioner } from "./versioner";
@@ -85,7 +86,11 @@ export class FolderRunner {
   private held = 0;
   /** Pulled items on disk whose index rows are not written yet (one transaction per batch). */
   private pulledNotCommitted: FileRecord[] = [];
+  /** Directories of pulled files whose fsync waits for the next commit of pulled rows, each with the names renamed into it. */
+  private dirsNotSynced = new Map<string, Set<string>>();
   private commitTimer: NodeJS.Timeout | null = null;
+  /** Commits of pulled rows, one after another (each first fsyncs its directories). */
+  private commitChain: Promise<void> = Promise.resolve();
 
   /** Keeps what a peer replaces or deletes, per the folder's versioning (versioner.ts). */
   readonly versioner: Versioner;
@@ -134,6 +139,7 @@ export class FolderRunner {
     if (this.deletionGrace) clearTimeout(this.deletionGrace);
     this.deletionGrace = null;
     await this.running?.catch(() => {});
+    await this.commitChain;
     this.setState("stopped");
   }
 
@@ -433,7 +439,7 @@ export class FolderRunner {
       await Promise.all([runLimited(large, 4, runOne), runLimited(small, SMALL_PULL_CONCURRENCY, runOne)]);
       for (const d of deletions) await runOne(d);
     } finally {
-      this.commitPulled();
+      await this.commitPulled();
     }
     this.lastPullAt = Date.now();
     await this.conflictScan.run();
@@ -453,19 +459,45 @@ export class FolderRunner {
    */
   private notePulled(rec: FileRecord): void {
     this.pulledNotCommitted.push(rec);
-    if (this.pulledNotCommitted.length >= PULL_COMMIT_BATCH) this.commitPulled();
-    else this.commitTimer ??= setTimeout(() => this.commitPulled(), PULL_COMMIT_MS);
+    if (this.pulledNotCommitted.length >= PULL_COMMIT_BATCH) this.commitInBackground();
+    else this.commitTimer ??= setTimeout(() => this.commitInBackground(), PULL_COMMIT_MS);
   }
 
-  private commitPulled(): void {
+  private commitInBackground(): void {
+    this.commitPulled().catch((err: Error) => this.host.log(`folder ${this.id}: recording pulled items failed: ${err.message}`));
+  }
+
+  /**
+   * Writes the pulled rows held so far, after an fsync of every directory a file was renamed into
+   * (the directory fsync a pull used to make per file: 3 of its ~14 file system calls). A row
+   * whose directory cannot be synced is not written: its file is on disk as the cluster has it,
+   * and the next scan takes it over (scan-records.ts) or the next pull does it again.
+   */
+  private commitPulled(): Promise<void> {
     if (this.commitTimer) clearTimeout(this.commitTimer);
     this.commitTimer = null;
-    if (!this.pulledNotCommitted.length) return;
+    if (!this.pulledNotCommitted.length) return this.commitChain;
     const recs = this.pulledNotCommitted;
+    const dirs = this.dirsNotSynced;
     this.pulledNotCommitted = [];
-    // Peers hear of them when the pull ends (localIndexChanged), as before: an index update per
-    // batch would have each peer walk its whole need list again for every batch.
-    this.host.store.commitLocal(this.id, recs);
+    this.dirsNotSynced = new Map();
+    const run = this.commitChain.then(async () => {
+      const unsynced = new Set<string>();
+      await Promise.all(
+        [...dirs].map(([dir, names]) =>
+          syncDir(dir).catch((err: NodeJS.ErrnoException) => {
+            if (err.code === "ENOENT") return; // removed meanwhile: nothing of it can come back
+            this.host.log(`folder ${this.id}: fsync of ${dir} failed (${err.message}); its ${names.size} pulled item(s) are not recorded yet`);
+            for (const n of names) unsynced.add(n);
+          }),
+        ),
+      );
+      // Peers hear of them when the pull ends (localIndexChanged), as before: an index update per
+      // batch would have each peer walk its whole need list again for every batch.
+      this.host.store.commitLocal(this.id, unsynced.size ? recs.filter((r) => !unsynced.has(r.name)) : recs);
+    });
+    this.commitChain = run.catch(() => {});
+    return run;
   }
 
   private updateSummary(need: NeedItem[]) {
@@ -517,6 +549,11 @@ export class FolderRunner {
         source,
         signal: this.abort.signal,
         onProgress: (done) => onProgress(done),
+        deferDirSync: (dir) => {
+          let names = this.dirsNotSynced.get(dir);
+          if (!names) this.dirsNotSynced.set(dir, (names = new Set()));
+          names.add(item.name);
+        },
       });
       inode = result.inode;
       if (conflictCopy && local) {

@@ -60,6 +60,14 @@ export interface PullFileInput {
   modTimeWindowS?: number;
   signal?: AbortSignal;
   onProgress?(doneBytes: number, totalBytes: number): void;
+  /**
+   * Takes the fsync of the file's directory after the rename. By default it is made at once. A
+   * caller that writes pulled files to its index in batches collects the directories here and
+   * fsyncs them before that write (as Syncthing's database updater does), so the index never
+   * claims a rename a crash could undo. Not used when a conflict copy was made: that one is
+   * recorded at once, so its directory is synced at once.
+   */
+  deferDirSync?(dir: string): void;
 }
 
 export interface PullResult {
@@ -328,7 +336,8 @@ export async function pullFile(input: PullFileInput): Promise<PullResult> {
       throw err;
     }
     const conflictDir = conflict ? path.dirname(conflict.abs) : null;
-    await syncDir(path.dirname(target));
+    if (input.deferDirSync && !conflict) input.deferDirSync(path.dirname(target));
+    else await syncDir(path.dirname(target));
     if (conflictDir && conflictDir !== path.dirname(target)) await syncDir(conflictDir);
     return { ...result, inode: Number(st.ino), disk: diskState(st) };
   } finally {

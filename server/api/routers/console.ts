@@ -45,6 +45,7 @@ function recentChanges(rt: Runtime, input: { folderId?: string; beforeId?: numbe
   // Read in pages: a folder filter can skip many rows, and one local.changed of a scan carries up
   // to 250 items, so a first page of 500 such rows was megabytes of JSON for 100 lines on screen
   // (the slowest console page during a big scan). Pages start small and grow while they yield little.
+  rt.events.flush();
   let cursor = input.beforeId;
   let pageSize = 16;
   while (rows.length < input.limit) {

@@ -34,6 +34,37 @@ describe("event bus", () => {
     h.close();
   });
 
+  it("writes logged events in batches, yet never loses one to a reader, a quiet moment or a close", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ferry-bus-")), "ferry.db");
+    let h = openDb(file);
+    const bus = new EventBus(h.db);
+    const rows = () => (h.sqlite.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
+    const seen: number[] = [];
+    bus.subscribe((e) => seen.push(e.id));
+    for (let i = 0; i < 10; i++) bus.emit("settings.changed", { keys: [String(i)], by: "t" });
+    expect(seen).toHaveLength(10); // subscribers hear of each event at once
+    expect(rows()).toBe(0); // the log is written together, a moment later
+    await new Promise((r) => setTimeout(r, 120));
+    expect(rows()).toBe(10);
+    // 500 held events are written at once, without waiting.
+    for (let i = 0; i < 500; i++) bus.emit("settings.changed", { keys: [String(i)], by: "t" });
+    expect(rows()).toBe(510);
+    // A reader of the log (events older than the in-memory ring) gets what is still held too.
+    for (let i = 0; i < 1599; i++) bus.emit("settings.changed", { keys: [String(i)], by: "t" });
+    bus.emit("user.logout", { username: "a" });
+    expect(rows()).toBe(2010);
+    const old = bus.since(5, 5000);
+    expect(old[0].id).toBe(6);
+    expect(old.at(-1)).toMatchObject({ id: 2110, type: "user.logout" });
+    expect(rows()).toBe(2110);
+    // Closing the database writes what is held.
+    bus.emit("user.logout", { username: "b" });
+    h.close();
+    h = openDb(file);
+    expect(rows()).toBe(2111);
+    h.close();
+  });
+
   it("delivers to every subscriber even if one throws", () => {
     const bus = new EventBus(null);
     const seen: number[] = [];

@@ -239,6 +239,20 @@ describe("pullFile: interruption and corruption", () => {
     expect(src.fetchCalls.filter((o) => o === 2 * 128 * KiB)).toHaveLength(2);
   });
 
+  it("hands the directory fsync to a caller that batches it, except when a conflict copy was made", async () => {
+    const data = patterned(3000);
+    const deferred: string[] = [];
+    await pullFile({ root, file: fileInfo("d/x", data), expectedLocal: null, source: await source("d/x", data), deferDirSync: (dir) => deferred.push(dir) });
+    await expectSameBytes(path.join(root, "d/x"), data);
+    expect(deferred).toEqual([path.join(root, "d")]);
+    // A conflict copy is recorded at once, so its directory is synced at once, not handed over.
+    const expected = await expectedOf(path.join(root, "d/x"));
+    const newer = patterned(3000, 99);
+    await pullFile({ root, file: fileInfo("d/x", newer), expectedLocal: expected, conflictCopy: "d/x.sync-conflict-20260101-000000-AAAAAAA", source: await source("d/x2", newer), deferDirSync: (dir) => deferred.push(dir) });
+    expect(deferred).toHaveLength(1);
+    await expectSameBytes(path.join(root, "d/x.sync-conflict-20260101-000000-AAAAAAA"), data);
+  });
+
   it("gives up with PullError after a block fails verification twice, writing nothing at the target", async () => {
     const data = patterned(1 * MiB);
     await writeFile(path.join(root, "f"), "local");
