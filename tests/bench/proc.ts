@@ -10,6 +10,17 @@ export interface ProcFigures {
   peakRssMiB: number;
   /** user + system CPU seconds. */
   cpuSeconds: number;
+  /**
+   * Of cpuSeconds, what the main thread used (for a Ferry node: the event loop; the rest is V8's
+   * garbage-collection helpers, libuv's file-system pool and the hash workers).
+   */
+  mainThreadCpuSeconds: number;
+}
+
+/** utime + stime ticks from a /proc stat line (fields after the command name, which may hold spaces). */
+function cpuTicks(stat: string): number {
+  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(rest[11]) + Number(rest[12]);
 }
 
 const CLK_TCK = 100; // Linux's USER_HZ on every architecture Node supports
@@ -19,11 +30,10 @@ export function procFigures(pid: number): ProcFigures | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
     const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
-    // Fields after the command name (which may contain spaces) start at index 2 = state.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(rest[11]) + Number(rest[12]); // utime, stime
-    return { peakRssMiB: Math.round((hwm / 1024) * 10) / 10, cpuSeconds: Math.round((ticks / CLK_TCK) * 100) / 100 };
+    const ticks = cpuTicks(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+    const mainTicks = cpuTicks(fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8"));
+    const seconds = (t: number) => Math.round((t / CLK_TCK) * 100) / 100;
+    return { peakRssMiB: Math.round((hwm / 1024) * 10) / 10, cpuSeconds: seconds(ticks), mainThreadCpuSeconds: seconds(mainTicks) };
   } catch {
     return null;
   }

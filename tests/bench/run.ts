@@ -92,6 +92,8 @@ async function main() {
       const entry = { label: set.label, files: set.files.length, bytes: set.totalBytes, ferry, syncthing, ratio: ratio(ferry.seconds, syncthing.seconds), hashVsLimit: hashShare(ferry, sha.limitMBps) };
       log(`  ratio Ferry/Syncthing ${entry.ratio}; Ferry scan ${ferry.scanMBps} MB/s = ${Math.round(entry.hashVsLimit * 100)}% of the SHA-256 limit`);
       log(`  peak RSS (source/target MiB): Ferry ${ferry.source?.peakRssMiB}/${ferry.target?.peakRssMiB}, Syncthing ${syncthing.source?.peakRssMiB}/${syncthing.target?.peakRssMiB}`);
+      const cpu = (f: BulkResult["source"]) => (f ? `${f.cpuSeconds} s (main thread ${f.mainThreadCpuSeconds} s)` : "?");
+      log(`  CPU source/target: Ferry ${cpu(ferry.source)} / ${cpu(ferry.target)}; Syncthing ${syncthing.source?.cpuSeconds ?? "?"} s / ${syncthing.target?.cpuSeconds ?? "?"} s`);
       scenarios[key] = entry;
       fs.rmSync(set.seedDir, { recursive: true, force: true });
     };
