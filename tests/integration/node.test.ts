@@ -206,10 +206,10 @@ describe("a node process", () => {
       const login = (password: string) =>
         fetch(`${fresh.url}/api/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password }) });
       expect((await login(printed!)).status).toBe(200);
-      expect(await fresh.stop()).toBe(0);
+      expect(await fresh.stop(), fresh.log()).toBe(0);
       const again = await startNode({ home: fresh.home, env: { FERRY_ADMIN_PASSWORD: "" } });
       expect(again.log()).not.toContain("password:");
-      expect(await again.stop()).toBe(0);
+      expect(await again.stop(), again.log()).toBe(0);
     } finally {
       await fresh.stop();
     }

@@ -13,8 +13,8 @@ export interface NodeProcess {
   password: string;
   child: ChildProcess;
   log: () => string;
-  /** SIGTERM and wait; resolves with the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM and wait; resolves with the exit code, or the name of the signal that ended the process. */
+  stop(): Promise<number | string>;
   /** SIGKILL, as a crash would. */
   kill(): Promise<void>;
 }
@@ -53,7 +53,8 @@ export async function startNode(opts: StartOptions = {}): Promise<NodeProcess> {
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // A process ended by a signal has no exit code: say which signal, so a crash at exit is named.
+  const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
   const ready = await new Promise<{ url: string; deviceId: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`node did not start in time:\n${output}`)), opts.timeoutMs ?? 180_000);
     const check = () => {
@@ -78,7 +79,7 @@ export async function startNode(opts: StartOptions = {}): Promise<NodeProcess> {
     child,
     log: () => output,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
       child.kill("SIGTERM");
       return exited;
     },
