@@ -35,8 +35,10 @@ import {
   type Request,
   type Response,
 } from "./messages";
-import { ProtoWriter, WireType } from "./protobuf";
+import { ProtoWriter } from "./protobuf";
 import { uninitialized } from "./alloc";
+import { ChunkQueue } from "./chunk-queue";
+import { takeScatteredResponse } from "./scattered-response";
 
 export const HELLO_MAGIC = 0x2ea7d90b;
 /** Magics of pre-v0.14 protocol versions; Syncthing answers them with "too old". */
@@ -272,8 +274,7 @@ export function decompressBody(compression: number, body: Uint8Array, maxLength 
  * reader stays failed (the stream position is lost, so the connection must close).
  */
 export class FrameReader {
-  private chunks: Uint8Array[] = [];
-  private buffered = 0;
+  private readonly queue = new ChunkQueue();
   private expectHello: boolean;
   private failure: ProtocolError | null = null;
   private readonly maxMessageLength: number;
@@ -285,7 +286,7 @@ export class FrameReader {
 
   /** Bytes received but not yet part of a complete frame. */
   get pendingBytes(): number {
-    return this.buffered;
+    return this.queue.buffered;
   }
 
   /**
@@ -302,9 +303,7 @@ export class FrameReader {
 
   push(chunk: Uint8Array): void {
     if (this.failure) throw this.failure;
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.queue.push(chunk);
   }
 
   /** The next complete frame, or null if more bytes are needed. */
@@ -319,30 +318,30 @@ export class FrameReader {
   }
 
   private nextHello(): DecodedFrame | null {
-    if (this.buffered < 6) {
+    if (this.queue.buffered < 6) {
       // Reject a wrong magic as soon as its 4 bytes are here rather than waiting for 6.
-      if (this.buffered >= 4) checkHelloMagic(readU32(this.peek(4), 0));
+      if (this.queue.buffered >= 4) checkHelloMagic(readU32(this.queue.peek(4), 0));
       return null;
     }
-    const head = this.peek(6);
+    const head = this.queue.peek(6);
     checkHelloMagic(readU32(head, 0));
     const len = (head[4] << 8) | head[5];
     if (len > MAX_HELLO_LENGTH) throw new ProtocolError(`Hello length ${len} exceeds ${MAX_HELLO_LENGTH}`);
-    if (this.buffered < 6 + len) return null;
-    const frame = this.take(6 + len);
+    if (this.queue.buffered < 6 + len) return null;
+    const frame = this.queue.take(6 + len);
     this.expectHello = false;
     return { type: "hello", message: decodeHello(frame.subarray(6)) };
   }
 
   private nextMessage(): DecodedFrame | null {
-    if (this.buffered < 2) return null;
-    const head = this.peek(2);
+    if (this.queue.buffered < 2) return null;
+    const head = this.queue.peek(2);
     // Read as int16 like Syncthing: a set top bit is an error, not a 32 KiB header.
     const headerLen = (head[0] << 8) | head[1];
     if (headerLen > 0x7fff) throw new ProtocolError(`negative header length ${headerLen - 0x10000}`);
     const prefixLen = 2 + headerLen + 4;
-    if (this.buffered < prefixLen) return null;
-    const prefix = this.peek(prefixLen);
+    if (this.queue.buffered < prefixLen) return null;
+    const prefix = this.queue.peek(prefixLen);
     const header = decodeHeader(prefix.subarray(2, 2 + headerLen));
     if (header.compression !== MessageCompression.None && header.compression !== MessageCompression.LZ4) {
       throw new ProtocolError(`unknown message compression ${header.compression}`);
@@ -350,175 +349,17 @@ export class FrameReader {
     const msgLen = readU32(prefix, 2 + headerLen);
     if (msgLen > 0x7fffffff) throw new ProtocolError(`negative message length ${msgLen - 0x100000000}`);
     if (msgLen > this.maxMessageLength) throw new ProtocolError(`message length ${msgLen} exceeds the ${this.maxMessageLength}-byte limit`);
-    if (this.buffered < prefixLen + msgLen) return null;
-    if (header.type === MessageType.Response && header.compression === MessageCompression.None && this.chunks[0].length < prefixLen + msgLen) {
-      const response = this.scatteredResponse(prefixLen, msgLen);
-      if (response) return response;
+    if (this.queue.buffered < prefixLen + msgLen) return null;
+    if (header.type === MessageType.Response && header.compression === MessageCompression.None && !this.queue.contiguous(prefixLen + msgLen)) {
+      const message = takeScatteredResponse(this.queue, prefixLen, msgLen);
+      if (message) return { type: "response", message };
     }
-    const frame = this.take(prefixLen + msgLen);
+    const frame = this.queue.take(prefixLen + msgLen);
     const body = decompressBody(header.compression, frame.subarray(prefixLen), this.maxMessageLength);
     return decodeMessageBody(header.type, body);
   }
 
-  /**
-   * A Response whose frame spans several chunks, decoded without joining them: its few field
-   * bytes before and after the data are copied out and read, and the data stays as views of the
-   * chunks (dataParts). Joining cost an allocation and a copy of every block received, and the
-   * garbage collections that the external memory set off (bench (a)). Null for anything but the
-   * plain layout (varint fields around one data field, as Syncthing and Ferry write it): the
-   * caller then joins and decodes as for any message, which also reports what is wrong with it.
-   */
-  private scatteredResponse(prefixLen: number, msgLen: number): BepMessage | null {
-    const headBytes = this.copyOut(prefixLen, Math.min(msgLen, SCATTER_HEAD));
-    const head = scanResponseFields(headBytes, true);
-    if (head === null || head.dataStart === undefined) return null;
-    const dataLen = head.dataLength!;
-    if (dataLen > msgLen - head.dataStart) return null;
-    const tailLen = msgLen - head.dataStart - dataLen;
-    let { id, code } = head;
-    if (tailLen > 0) {
-      if (tailLen > SCATTER_HEAD) return null;
-      const tail = scanResponseFields(this.copyOut(prefixLen + head.dataStart + dataLen, tailLen), false);
-      if (tail === null) return null;
-      id = tail.id ?? id;
-      code = tail.code ?? code;
-    }
-    const parts = this.takeParts(prefixLen + msgLen, prefixLen + head.dataStart, dataLen);
-    const message = { id: id ?? 0, code: code ?? 0 } as Response;
-    let joined: Uint8Array | null = null;
-    Object.defineProperty(message, "data", {
-      enumerable: true,
-      get: () => (joined ??= joinParts(parts, dataLen)),
-    });
-    Object.defineProperty(message, "dataParts", { enumerable: false, value: parts });
-    return { type: "response", message };
   }
-
-  /** A copy of n buffered bytes starting at `from` (both within the buffered bytes). */
-  private copyOut(from: number, n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    let skip = from;
-    let off = 0;
-    for (const c of this.chunks) {
-      if (off === n) break;
-      if (skip >= c.length) {
-        skip -= c.length;
-        continue;
-      }
-      const piece = c.subarray(skip, Math.min(c.length, skip + n - off));
-      out.set(piece, off);
-      off += piece.length;
-      skip = 0;
-    }
-    return out;
-  }
-
-  /** Removes the first n buffered bytes and returns views of bytes [start, start + len) of them, chunk by chunk. */
-  private takeParts(n: number, start: number, len: number): Uint8Array[] {
-    const parts: Uint8Array[] = [];
-    let pos = 0;
-    let left = n;
-    while (left > 0) {
-      const c = this.chunks[0];
-      const use = Math.min(c.length, left);
-      const lo = Math.max(start, pos);
-      const hi = Math.min(start + len, pos + use);
-      if (hi > lo) parts.push(c.subarray(lo - pos, hi - pos));
-      if (use === c.length) this.chunks.shift();
-      else this.chunks[0] = c.subarray(use);
-      pos += use;
-      left -= use;
-    }
-    this.buffered -= n;
-    return parts;
-  }
-
-  /** A contiguous view of the first n buffered bytes (n ≤ buffered), merging chunks only when a frame spans them. */
-  private peek(n: number): Uint8Array {
-    const first = this.chunks[0];
-    if (first.length >= n) return first;
-    let count = 0;
-    let have = 0;
-    while (have < n) have += this.chunks[count++].length;
-    const merged = uninitialized(have);
-    let off = 0;
-    for (let i = 0; i < count; i++) {
-      merged.set(this.chunks[i], off);
-      off += this.chunks[i].length;
-    }
-    this.chunks.splice(0, count, merged);
-    return merged;
-  }
-
-  /** Removes and returns the first n buffered bytes. */
-  private take(n: number): Uint8Array {
-    const first = this.peek(n);
-    const out = first.subarray(0, n);
-    if (first.length === n) this.chunks.shift();
-    else this.chunks[0] = first.subarray(n);
-    this.buffered -= n;
-    return out;
-  }
-}
-
-/** Field bytes copied out of a scattered Response to read (ample for two varint fields and the data's tag and length). */
-const SCATTER_HEAD = 32;
-
-interface ResponseFields {
-  id?: number;
-  code?: number;
-  /** Offset of the data in the scanned bytes, once its tag and length are read (head only). */
-  dataStart?: number;
-  dataLength?: number;
-}
-
-/**
- * Reads a Response's varint fields up to (head) the data field's tag and length, or (tail) to the
- * end. Null for anything else, or a varint running past the bytes: the full decoder decides then.
- */
-function scanResponseFields(b: Uint8Array, head: boolean): ResponseFields | null {
-  const out: ResponseFields = {};
-  let pos = 0;
-  const varint = (): number | null => {
-    let v = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      if (pos >= b.length) return null;
-      const byte = b[pos++];
-      v += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return v;
-    }
-    return null; // longer than 5 bytes (a negative int32): leave it to the full decoder
-  };
-  while (pos < b.length) {
-    const tag = varint();
-    if (tag === null) return null;
-    const field = Math.floor(tag / 8);
-    const wireType = tag & 7;
-    if (wireType === WireType.LengthDelimited && field === 2 && head) {
-      const len = varint();
-      if (len === null) return null;
-      out.dataStart = pos;
-      out.dataLength = len;
-      return out;
-    }
-    if (wireType !== WireType.Varint || field === 0 || field > 0x1fffffff) return null;
-    const v = varint();
-    if (v === null) return null;
-    if (field === 1) out.id = v | 0;
-    else if (field === 3) out.code = v | 0;
-  }
-  return head ? null : out;
-}
-
-function joinParts(parts: readonly Uint8Array[], length: number): Uint8Array {
-  const out = uninitialized(length);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 function readU32(b: Uint8Array, i: number): number {
   return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
