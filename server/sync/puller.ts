@@ -98,12 +98,12 @@ interface BlockGroup {
   offsets: number[];
 }
 
-function sha256(data: Uint8Array): Buffer {
-  return createHash("sha256").update(data).digest();
-}
-
-/** A block's bytes: one buffer, or pieces in order. */
+/** A block's bytes as pieces in order (one piece when it was read or received in one buffer). */
 type BlockBytes = readonly Uint8Array[];
+
+function sha256(data: Uint8Array): Buffer {
+  return sha256Parts([data]);
+}
 
 function bytesOf(parts: BlockBytes): number {
   let n = 0;
@@ -144,17 +144,8 @@ function checkFile(file: FileInfo): void {
   if (offset !== file.size) throw fail(`blocks cover ${offset} bytes of ${file.size}`);
 }
 
+/** Writes the pieces with writev; a short write (rare: a full disk, a signal) continues where it stopped. */
 async function writeAll(fh: FileHandle, data: BlockBytes, position: number): Promise<void> {
-  if (data.length === 1) {
-    const one = data[0];
-    let done = 0;
-    while (done < one.length) {
-      const { bytesWritten } = await fh.write(one, done, one.length - done, position + done);
-      done += bytesWritten;
-    }
-    return;
-  }
-  // Pieces go down in one writev; a short write (rare: a full disk, a signal) continues from where it stopped.
   const rest: Uint8Array[] = data.filter((p) => p.length > 0);
   let pos = position;
   while (rest.length > 0) {
