@@ -15,7 +15,7 @@ import { recordsForScan } from "./scan-records";
 import { FolderWatcher } from "./watcher";
 import { applyDelete, applyDirectory, applySymlink, pullFile, LocalChangedError, type BlockSource } from "./puller";
 import { isSymlinkType } from "./puller-items";
-import { syncDir } from "./puller-disk";
+import { PulledRows } from "./pulled-rows";
 import type { ConflictLog } from "./conflicts";
 import { ConflictScan } from "./conflict-scan";
 import { Versioner } from "./versioner";
@@ -51,9 +51,6 @@ const RETRY_MS = [2_000, 5_000, 15_000, 60_000];
 /** Files up to this size (one block) are pulled SMALL_PULL_CONCURRENCY at a time. */
 const SMALL_PULL_BYTES = 128 * 1024;
 const SMALL_PULL_CONCURRENCY = 32;
-/** Pulled items whose index rows are written in one transaction (see notePulled). */
-const PULL_COMMIT_BATCH = 250;
-const PULL_COMMIT_MS = 200;
 
 /**
  * One folder's life: scan (full or the watcher's paths) → commit local changes with new versions →
@@ -84,13 +81,8 @@ export class FolderRunner {
   private matcher: IgnoreMatcher | null = null;
   /** An operation (revert, override, type change) holds the folder: no scan or pull runs meanwhile. */
   private held = 0;
-  /** Pulled items on disk whose index rows are not written yet (one transaction per batch). */
-  private pulledNotCommitted: FileRecord[] = [];
-  /** Directories of pulled files whose fsync waits for the next commit of pulled rows, each with the names renamed into it. */
-  private dirsNotSynced = new Map<string, Set<string>>();
-  private commitTimer: NodeJS.Timeout | null = null;
-  /** Commits of pulled rows, one after another (each first fsyncs its directories). */
-  private commitChain: Promise<void> = Promise.resolve();
+  /** Pulled items on disk whose index rows are not written yet. */
+  private readonly pulledRows: PulledRows;
 
   /** Keeps what a peer replaces or deletes, per the folder's versioning (versioner.ts). */
   readonly versioner: Versioner;
@@ -107,6 +99,7 @@ export class FolderRunner {
       log: (line) => host.log(`folder ${this.id}: ${line}`),
     });
     this.conflictScan = new ConflictScan(cfg.id, host.store, host.conflicts, host.events);
+    this.pulledRows = new PulledRows(host.store, cfg.id, host.log);
   }
 
   get id(): string {
@@ -139,7 +132,7 @@ export class FolderRunner {
     if (this.deletionGrace) clearTimeout(this.deletionGrace);
     this.deletionGrace = null;
     await this.running?.catch(() => {});
-    await this.commitChain;
+    await this.pulledRows.settled();
     this.setState("stopped");
   }
 
@@ -431,7 +424,7 @@ export class FolderRunner {
     };
     for (const d of dirs) await runOne(d);
     for (const l of links) await runOne(l);
-    // A small file's pull is mostly waiting on two fsyncs (file and directory), so many run at
+    // A small file's pull is mostly waiting on its fsync, so many run at
     // once; big files stay at 4, each already holding up to 16 blocks in flight.
     const small = files.filter((i) => i.global.size <= SMALL_PULL_BYTES);
     const large = files.filter((i) => i.global.size > SMALL_PULL_BYTES);
@@ -439,7 +432,7 @@ export class FolderRunner {
       await Promise.all([runLimited(large, 4, runOne), runLimited(small, SMALL_PULL_CONCURRENCY, runOne)]);
       for (const d of deletions) await runOne(d);
     } finally {
-      await this.commitPulled();
+      await this.pulledRows.write();
     }
     this.lastPullAt = Date.now();
     await this.conflictScan.run();
@@ -448,56 +441,6 @@ export class FolderRunner {
     this.updateSummary(remaining);
     if (failures) this.scheduleRetry();
     else this.retryStep = 0;
-  }
-
-  /**
-   * Records a pulled item as ours. Rows are written PULL_COMMIT_BATCH at a time (or after
-   * PULL_COMMIT_MS): one SQLite transaction per small file was the biggest single cost of pulling
-   * 20,000 files (bench (b)). A crash before the batch is written leaves files on disk exactly as
-   * the cluster has them; the next scan takes the cluster's version for those (scan-records.ts), so
-   * they are neither new versions nor conflicts.
-   */
-  private notePulled(rec: FileRecord): void {
-    this.pulledNotCommitted.push(rec);
-    if (this.pulledNotCommitted.length >= PULL_COMMIT_BATCH) this.commitInBackground();
-    else this.commitTimer ??= setTimeout(() => this.commitInBackground(), PULL_COMMIT_MS);
-  }
-
-  private commitInBackground(): void {
-    this.commitPulled().catch((err: Error) => this.host.log(`folder ${this.id}: recording pulled items failed: ${err.message}`));
-  }
-
-  /**
-   * Writes the pulled rows held so far, after an fsync of every directory a file was renamed into
-   * (the directory fsync a pull used to make per file: 3 of its ~14 file system calls). A row
-   * whose directory cannot be synced is not written: its file is on disk as the cluster has it,
-   * and the next scan takes it over (scan-records.ts) or the next pull does it again.
-   */
-  private commitPulled(): Promise<void> {
-    if (this.commitTimer) clearTimeout(this.commitTimer);
-    this.commitTimer = null;
-    if (!this.pulledNotCommitted.length) return this.commitChain;
-    const recs = this.pulledNotCommitted;
-    const dirs = this.dirsNotSynced;
-    this.pulledNotCommitted = [];
-    this.dirsNotSynced = new Map();
-    const run = this.commitChain.then(async () => {
-      const unsynced = new Set<string>();
-      await Promise.all(
-        [...dirs].map(([dir, names]) =>
-          syncDir(dir).catch((err: NodeJS.ErrnoException) => {
-            if (err.code === "ENOENT") return; // removed meanwhile: nothing of it can come back
-            this.host.log(`folder ${this.id}: fsync of ${dir} failed (${err.message}); its ${names.size} pulled item(s) are not recorded yet`);
-            for (const n of names) unsynced.add(n);
-          }),
-        ),
-      );
-      // Peers hear of them when the pull ends (localIndexChanged), as before: an index update per
-      // batch would have each peer walk its whole need list again for every batch.
-      this.host.store.commitLocal(this.id, unsynced.size ? recs.filter((r) => !unsynced.has(r.name)) : recs);
-    });
-    this.commitChain = run.catch(() => {});
-    return run;
   }
 
   private updateSummary(need: NeedItem[]) {
@@ -549,11 +492,7 @@ export class FolderRunner {
         source,
         signal: this.abort.signal,
         onProgress: (done) => onProgress(done),
-        deferDirSync: (dir) => {
-          let names = this.dirsNotSynced.get(dir);
-          if (!names) this.dirsNotSynced.set(dir, (names = new Set()));
-          names.add(item.name);
-        },
+        deferDirSync: (dir) => this.pulledRows.renamedInto(dir, item.name),
       });
       inode = result.inode;
       if (conflictCopy && local) {
@@ -566,7 +505,7 @@ export class FolderRunner {
         this.scanPaths.add(conflictCopy);
       }
     }
-    this.notePulled({ ...global, localFlags: 0, inode, invalid: false });
+    this.pulledRows.add({ ...global, localFlags: 0, inode, invalid: false });
     return local && !local.deleted && global.type === FileInfoType.File && local.blockHashes && global.blockHashes && local.blockHashes.equals(global.blockHashes) ? "metadata" : "update";
   }
 }

@@ -38,7 +38,7 @@ export function recordsForScan(batch: ScanChange[], { store, folderId, cfg, shor
    * - receive-only: 1.19 merges a "change" identical to the cluster's version back into it, unflagged;
    * - any type: a file on disk exactly as a device announced it (content, size, mtime,
    *   permissions) while our row is older or missing. It was pulled and the node stopped before
-   *   the row was written (FolderRunner.notePulled), or it was seeded by copying.
+   *   the row was written (pulled-rows.ts), or it was seeded by copying.
    */
   const takeover = (rec: FileRecord, existing: FileRecord | undefined): FileRecord | null => {
     if (!announced.size && !receiveOnly) return null;
